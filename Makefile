@@ -1,0 +1,41 @@
+# dynastore_fdw: PGXS build.  `make`, `make install`; the tests run from
+# scripts/test.sh, which needs a local DynamoDB (see README.md).
+
+MODULE_big = dynastore_fdw
+OBJS = \
+	src/dynastore_fdw.o \
+	src/option.o \
+	src/scan.o \
+	src/ddb_request.o \
+	src/attr_value.o \
+	src/ddb_json.o \
+	src/aws_client.o \
+	src/sigv4.o
+
+EXTENSION = dynastore_fdw
+DATA = dynastore_fdw--1.0.sql
+PGFILEDESC = "dynastore_fdw - foreign data wrapper for dynastore records in DynamoDB"
+
+PG_CPPFLAGS = -I$(srcdir)/src
+PG_CFLAGS = -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+SHLIB_LINK = -lcurl -lcrypto
+
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# C unit tests of pure functions, built without the server.
+UNIT_TESTS = test/unit/test_sigv4
+
+test/unit/test_sigv4: test/unit/test_sigv4.c src/sigv4.c src/sigv4.h
+	$(CC) -Wall -Wextra -O1 -g -I$(srcdir)/src -o $@ test/unit/test_sigv4.c src/sigv4.c -lcrypto
+
+unit: $(UNIT_TESTS)
+
+clean: clean-unit
+clean-unit:
+	rm -f $(UNIT_TESTS)
+
+.PHONY: unit clean-unit
