@@ -1,0 +1,47 @@
+/*-------------------------------------------------------------------------
+ *
+ * attr_value.h
+ *		DynamoDB AttributeValues <-> Datums, per column type.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ATTR_VALUE_H
+#define ATTR_VALUE_H
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/jsonb.h"
+
+/* What a column holds, which decides how its attribute is converted. */
+typedef enum DsColumnRole
+{
+	DS_ROLE_ID,					/* "id": the partition */
+	DS_ROLE_NAME,				/* "name": the record key */
+	DS_ROLE_VERSION,			/* "version": managed by the wrapper */
+	DS_ROLE_EXPIRES,			/* "expires": epoch seconds */
+	DS_ROLE_VALUE,				/* "payload": the value */
+	DS_ROLE_FIELDS,				/* the attributes no column claims */
+	DS_ROLE_ATTRIBUTE			/* any other top-level attribute */
+} DsColumnRole;
+
+typedef struct DsColumn
+{
+	AttrNumber	attnum;
+	char	   *colname;
+	char	   *attribute;		/* DynamoDB attribute; NULL for fields */
+	DsColumnRole role;
+	Oid			typid;
+	int32		typmod;
+	FmgrInfo	infunc;			/* the type's input function */
+	Oid			ioparam;
+	FmgrInfo	outfunc;		/* the type's output function */
+} DsColumn;
+
+extern void attr_column_init(DsColumn *col, Oid relid, AttrNumber attnum,
+							 const char *colname, Oid typid, int32 typmod);
+
+extern Datum attr_to_datum(DsColumn *col, JsonbValue *av, bool *isnull);
+extern bool attr_is_expired(JsonbValue *av, int64 now);
+extern void attr_append_json(StringInfo buf, JsonbValue *av);
+
+#endif							/* ATTR_VALUE_H */

@@ -1,0 +1,101 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddb_json.c
+ *		Reading DynamoDB's JSON answers and writing JSON requests.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/json.h"
+#include "utils/numeric.h"
+
+#include "ddb_json.h"
+
+/*
+ * Parse an answer of DynamoDB.  A body that is not JSON means something
+ * between us and DynamoDB answered; say which operation it was.
+ */
+Jsonb *
+ddb_json_parse(const char *text, const char *operation)
+{
+	Datum		result;
+	MemoryContext oldcxt = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		result = DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+	}
+	PG_CATCH();
+	{
+		MemoryContextSwitchTo(oldcxt);
+		FlushErrorState();
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB answered %s with something that is not JSON",
+						operation)));
+	}
+	PG_END_TRY();
+	return DatumGetJsonbP(result);
+}
+
+JsonbValue *
+ddb_json_get(JsonbContainer *object, const char *key)
+{
+	if (object == NULL || !JsonContainerIsObject(object))
+		return NULL;
+	return getKeyJsonValueFromContainer(object, key, strlen(key), NULL);
+}
+
+/* A string member as a palloc'd C string, or NULL. */
+char *
+ddb_json_get_string(JsonbContainer *object, const char *key)
+{
+	JsonbValue *v = ddb_json_get(object, key);
+
+	if (v == NULL || v->type != jbvString)
+		return NULL;
+	return pnstrdup(v->val.string.val, v->val.string.len);
+}
+
+double
+ddb_json_get_number(JsonbContainer *object, const char *key, double missing)
+{
+	JsonbValue *v = ddb_json_get(object, key);
+
+	if (v == NULL || v->type != jbvNumeric)
+		return missing;
+	return DatumGetFloat8(DirectFunctionCall1(numeric_float8,
+											  NumericGetDatum(v->val.numeric)));
+}
+
+int
+ddb_json_get_int(JsonbContainer *object, const char *key, int missing)
+{
+	return (int) ddb_json_get_number(object, key, (double) missing);
+}
+
+/* A container (object or array) back to JSON text, for echoing keys. */
+char *
+ddb_json_to_text(JsonbContainer *container)
+{
+	return JsonbToCString(NULL, container, 128);
+}
+
+void
+ddb_json_string(StringInfo buf, const char *str)
+{
+	escape_json(buf, str);
+}
+
+/* Escape a string that is not NUL-terminated. */
+void
+ddb_json_string_len(StringInfo buf, const char *str, int len)
+{
+	char	   *copy = pnstrdup(str, len);
+
+	escape_json(buf, copy);
+	pfree(copy);
+}

@@ -1,0 +1,30 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddb_json.h
+ *		Reading DynamoDB's JSON answers and writing JSON requests.
+ *
+ * Answers are parsed once into jsonb with PostgreSQL's own parser, then
+ * read in place; requests are written into a StringInfo with PostgreSQL's
+ * own string escaper.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DDB_JSON_H
+#define DDB_JSON_H
+
+#include "lib/stringinfo.h"
+#include "utils/jsonb.h"
+
+extern Jsonb *ddb_json_parse(const char *text, const char *operation);
+extern JsonbValue *ddb_json_get(JsonbContainer *object, const char *key);
+extern char *ddb_json_get_string(JsonbContainer *object, const char *key);
+extern int	ddb_json_get_int(JsonbContainer *object, const char *key,
+							 int missing);
+extern double ddb_json_get_number(JsonbContainer *object, const char *key,
+								  double missing);
+extern char *ddb_json_to_text(JsonbContainer *container);
+
+extern void ddb_json_string(StringInfo buf, const char *str);
+extern void ddb_json_string_len(StringInfo buf, const char *str, int len);
+
+#endif							/* DDB_JSON_H */

@@ -1,0 +1,63 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddb_request.h
+ *		The JSON of each DynamoDB read, built from a plan and parameters.
+ *
+ * Every attribute name goes through a #name placeholder and every value
+ * through a :value placeholder; nothing of the user's is spliced into an
+ * expression.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DDB_REQUEST_H
+#define DDB_REQUEST_H
+
+#include "nodes/pg_list.h"
+
+typedef enum DdbOperation
+{
+	DDB_GET_ITEM,
+	DDB_QUERY,
+	DDB_SCAN,
+	DDB_BATCH_GET_ITEM
+} DdbOperation;
+
+typedef enum DdbCondOp
+{
+	DDB_COND_EQ,
+	DDB_COND_BEGINS_WITH,
+	DDB_COND_LT,
+	DDB_COND_LE,
+	DDB_COND_GT,
+	DDB_COND_GE,
+	DDB_COND_BETWEEN
+} DdbCondOp;
+
+/* One part of a key condition; keys are strings (S) in dynastore. */
+typedef struct DdbKeyCond
+{
+	const char *attribute;
+	DdbCondOp	op;
+	const char *value;
+	const char *value2;			/* upper bound of BETWEEN */
+} DdbKeyCond;
+
+typedef struct DdbRead
+{
+	DdbOperation op;
+	const char *table;
+	const char *index;			/* NULL: the table itself */
+	List	   *key_conds;		/* of DdbKeyCond *; hash key first */
+	List	   *projection;		/* attribute names; NIL: all */
+	bool		consistent;
+	int			limit;			/* 0: no Limit */
+	bool		forward;		/* ScanIndexForward */
+	const char *start_key;		/* ExclusiveStartKey as JSON, or NULL */
+} DdbRead;
+
+extern const char *ddb_operation_name(DdbOperation op);
+extern const char *ddb_cond_op_text(DdbCondOp op);
+extern char *ddb_request_read(const DdbRead *read);
+extern char *ddb_describe_key_condition(const DdbRead *read);
+
+#endif							/* DDB_REQUEST_H */

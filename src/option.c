@@ -1,0 +1,394 @@
+/*-------------------------------------------------------------------------
+ *
+ * option.c
+ *		Validation of dynastore_fdw's options and their reading at run time.
+ *
+ * Every value is checked when CREATE or ALTER names it, so a bad endpoint
+ * or region fails there and not at the first query.  Credentials live only
+ * in the user mapping and are never echoed in a message.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/reloptions.h"
+#include "catalog/pg_foreign_server.h"
+#include "catalog/pg_foreign_table.h"
+#include "catalog/pg_user_mapping.h"
+#include "commands/defrem.h"
+#include "foreign/foreign.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+
+#include "option.h"
+
+typedef enum DsOptionKind
+{
+	DS_OPT_STRING,				/* any non-empty string */
+	DS_OPT_REGION,
+	DS_OPT_ENDPOINT,
+	DS_OPT_TABLE_NAME,
+	DS_OPT_BOOL,
+	DS_OPT_MS,					/* duration, ms by default, units allowed */
+	DS_OPT_COUNT				/* integer >= 0 */
+} DsOptionKind;
+
+typedef struct DsOption
+{
+	const char *name;
+	Oid			context;		/* catalog the option belongs to */
+	DsOptionKind kind;
+} DsOption;
+
+static const DsOption ds_options[] = {
+	{"region", ForeignServerRelationId, DS_OPT_REGION},
+	{"endpoint", ForeignServerRelationId, DS_OPT_ENDPOINT},
+	{"connect_timeout", ForeignServerRelationId, DS_OPT_MS},
+	{"request_timeout", ForeignServerRelationId, DS_OPT_MS},
+	{"max_retries", ForeignServerRelationId, DS_OPT_COUNT},
+	{"consistent_read", ForeignServerRelationId, DS_OPT_BOOL},
+	{"page_size", ForeignServerRelationId, DS_OPT_COUNT},
+
+	{"access_key_id", UserMappingRelationId, DS_OPT_STRING},
+	{"secret_access_key", UserMappingRelationId, DS_OPT_STRING},
+	{"session_token", UserMappingRelationId, DS_OPT_STRING},
+
+	{"table", ForeignTableRelationId, DS_OPT_TABLE_NAME},
+	{"partition", ForeignTableRelationId, DS_OPT_STRING},
+	{"consistent_read", ForeignTableRelationId, DS_OPT_BOOL},
+	{"page_size", ForeignTableRelationId, DS_OPT_COUNT},
+
+	{"attribute", AttributeRelationId, DS_OPT_STRING},
+	{NULL, InvalidOid, DS_OPT_STRING}
+};
+
+static const DsOption *find_option(const char *name, Oid context);
+static void check_option_value(const DsOption *opt, DefElem *def);
+static bool is_region_name(const char *s);
+static bool is_http_url(const char *s);
+static bool is_table_name(const char *s);
+static int	option_ms(DefElem *def);
+static int	option_count(DefElem *def);
+
+PG_FUNCTION_INFO_V1(dynastore_fdw_validator);
+
+/*
+ * Validate the options of one object.  The validator sees the object's
+ * whole option list after CREATE or ALTER, so required options and options
+ * that only make sense together are checked here too.
+ */
+Datum
+dynastore_fdw_validator(PG_FUNCTION_ARGS)
+{
+	List	   *options = untransformRelOptions(PG_GETARG_DATUM(0));
+	Oid			catalog = PG_GETARG_OID(1);
+	ListCell   *lc;
+	bool		has_table = false;
+	bool		has_key = false;
+	bool		has_secret = false;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+		const DsOption *opt = find_option(def->defname, catalog);
+
+		if (opt == NULL)
+		{
+			StringInfoData valid;
+			const DsOption *o;
+
+			initStringInfo(&valid);
+			for (o = ds_options; o->name; o++)
+				if (o->context == catalog)
+					appendStringInfo(&valid, "%s%s",
+									 valid.len > 0 ? ", " : "", o->name);
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_OPTION_NAME),
+					 errmsg("invalid option \"%s\"", def->defname),
+					 valid.len > 0
+					 ? errhint("Valid options in this context are: %s.",
+							   valid.data)
+					 : errhint("There are no valid options in this context.")));
+		}
+		check_option_value(opt, def);
+
+		if (strcmp(def->defname, "table") == 0)
+			has_table = true;
+		else if (strcmp(def->defname, "access_key_id") == 0)
+			has_key = true;
+		else if (strcmp(def->defname, "secret_access_key") == 0)
+			has_secret = true;
+	}
+
+	if (catalog == ForeignTableRelationId && !has_table)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("option \"table\" is required for a dynastore_fdw foreign table"),
+				 errhint("Name the DynamoDB table, as in OPTIONS (table 'CRMTable', partition 'customers').")));
+
+	if (catalog == UserMappingRelationId && has_key != has_secret)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("options \"access_key_id\" and \"secret_access_key\" must be given together")));
+
+	PG_RETURN_VOID();
+}
+
+static const DsOption *
+find_option(const char *name, Oid context)
+{
+	const DsOption *o;
+
+	for (o = ds_options; o->name; o++)
+		if (o->context == context && strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
+static void
+check_option_value(const DsOption *opt, DefElem *def)
+{
+	char	   *value = defGetString(def);
+	const char *problem = NULL;
+	const char *hint = NULL;
+
+	switch (opt->kind)
+	{
+		case DS_OPT_STRING:
+			if (value[0] == '\0')
+				problem = "it must not be empty";
+			break;
+		case DS_OPT_REGION:
+			if (!is_region_name(value))
+			{
+				problem = "it is not an AWS region name";
+				hint = "A region name looks like \"us-east-1\" or \"eu-central-2\".";
+			}
+			break;
+		case DS_OPT_ENDPOINT:
+			if (!is_http_url(value))
+			{
+				problem = "it is not an http or https URL";
+				hint = "Give a URL such as \"https://dynamodb.eu-west-1.amazonaws.com\" or \"http://127.0.0.1:8000\".";
+			}
+			break;
+		case DS_OPT_TABLE_NAME:
+			if (!is_table_name(value))
+			{
+				problem = "it is not a DynamoDB table name";
+				hint = "A table name has 3 to 255 characters among letters, digits, \"_\", \"-\" and \".\".";
+			}
+			break;
+		case DS_OPT_BOOL:
+			(void) defGetBoolean(def);
+			break;
+		case DS_OPT_MS:
+			(void) option_ms(def);
+			break;
+		case DS_OPT_COUNT:
+			(void) option_count(def);
+			break;
+	}
+
+	if (problem)
+	{
+		/* never echo a credential back */
+		bool		secret = (strcmp(opt->name, "secret_access_key") == 0 ||
+							  strcmp(opt->name, "session_token") == 0);
+
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 secret
+				 ? errmsg("invalid value for option \"%s\"", opt->name)
+				 : errmsg("invalid value for option \"%s\": \"%s\"",
+						  opt->name, value),
+				 errdetail("The value is invalid because %s.", problem),
+				 hint ? errhint("%s", hint) : 0));
+	}
+}
+
+/* "us-east-1", "us-gov-west-1", "cn-northwest-1": letters, dashes, a number. */
+static bool
+is_region_name(const char *s)
+{
+	const char *p = s;
+	int			parts = 0;
+
+	for (;;)
+	{
+		const char *start = p;
+
+		while (*p >= 'a' && *p <= 'z')
+			p++;
+		if (p == start || *p != '-')
+			break;
+		p++;
+		parts++;
+	}
+	if (parts < 2 || !(*p >= '0' && *p <= '9'))
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	return *p == '\0' && strlen(s) <= 32;
+}
+
+static bool
+is_http_url(const char *s)
+{
+	const char *host;
+	const char *p;
+
+	if (pg_strncasecmp(s, "http://", 7) == 0)
+		host = s + 7;
+	else if (pg_strncasecmp(s, "https://", 8) == 0)
+		host = s + 8;
+	else
+		return false;
+	if (*host == '\0' || *host == '/' || *host == ':')
+		return false;
+	for (p = host; *p; p++)
+		if (*p <= ' ' || *p == '?' || *p == '#' || *p == '@')
+			return false;
+	return true;
+}
+
+static bool
+is_table_name(const char *s)
+{
+	size_t		len = strlen(s);
+	const char *p;
+
+	if (len < 3 || len > 255)
+		return false;
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' || *p == '.'))
+			return false;
+	return true;
+}
+
+static int
+option_ms(DefElem *def)
+{
+	int			result;
+	const char *hintmsg = NULL;
+
+	if (!parse_int(defGetString(def), &result, GUC_UNIT_MS, &hintmsg) ||
+		result <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, defGetString(def)),
+				 errdetail("The value must be a positive duration."),
+				 errhint("%s", hintmsg ? hintmsg :
+						 "Give milliseconds, or a number with a unit such as \"5s\".")));
+	return result;
+}
+
+static int
+option_count(DefElem *def)
+{
+	int			result;
+
+	if (!parse_int(defGetString(def), &result, 0, NULL) || result < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, defGetString(def)),
+				 errdetail("The value must be an integer of 0 or more.")));
+	return result;
+}
+
+/*
+ * Gather the options of a foreign table, its server and the user mapping
+ * of userid into one struct, in the current memory context.  Table options
+ * override server options of the same name.
+ */
+DsTableOptions *
+ds_get_table_options(Oid foreigntableid, Oid userid)
+{
+	ForeignTable *table = GetForeignTable(foreigntableid);
+	ForeignServer *server = GetForeignServer(table->serverid);
+	UserMapping *mapping = GetUserMapping(userid, server->serverid);
+	DsTableOptions *opts = palloc0(sizeof(DsTableOptions));
+	const char *endpoint = NULL;
+	List	   *lists[3];
+	int			i;
+	ListCell   *lc;
+
+	opts->consistent_read = true;
+	opts->page_size = DS_DEFAULT_PAGE_SIZE;
+	opts->aws.region = DS_DEFAULT_REGION;
+	opts->aws.connect_timeout_ms = DS_DEFAULT_CONNECT_TIMEOUT;
+	opts->aws.request_timeout_ms = DS_DEFAULT_REQUEST_TIMEOUT;
+	opts->aws.max_retries = DS_DEFAULT_MAX_RETRIES;
+
+	/* later lists override earlier ones */
+	lists[0] = server->options;
+	lists[1] = mapping->options;
+	lists[2] = table->options;
+	for (i = 0; i < 3; i++)
+	{
+		foreach(lc, lists[i])
+		{
+			DefElem    *def = (DefElem *) lfirst(lc);
+			const char *name = def->defname;
+
+			if (strcmp(name, "region") == 0)
+				opts->aws.region = defGetString(def);
+			else if (strcmp(name, "endpoint") == 0)
+				endpoint = defGetString(def);
+			else if (strcmp(name, "connect_timeout") == 0)
+				opts->aws.connect_timeout_ms = option_ms(def);
+			else if (strcmp(name, "request_timeout") == 0)
+				opts->aws.request_timeout_ms = option_ms(def);
+			else if (strcmp(name, "max_retries") == 0)
+				opts->aws.max_retries = option_count(def);
+			else if (strcmp(name, "consistent_read") == 0)
+				opts->consistent_read = defGetBoolean(def);
+			else if (strcmp(name, "page_size") == 0)
+				opts->page_size = option_count(def);
+			else if (strcmp(name, "access_key_id") == 0)
+				opts->aws.access_key_id = defGetString(def);
+			else if (strcmp(name, "secret_access_key") == 0)
+				opts->aws.secret_access_key = defGetString(def);
+			else if (strcmp(name, "session_token") == 0)
+				opts->aws.session_token = defGetString(def);
+			else if (strcmp(name, "table") == 0)
+				opts->table = defGetString(def);
+			else if (strcmp(name, "partition") == 0)
+				opts->partition = defGetString(def);
+		}
+	}
+
+	opts->aws.endpoint = endpoint ? endpoint :
+		psprintf("https://dynamodb.%s.amazonaws.com", opts->aws.region);
+
+	if (opts->aws.access_key_id == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
+				 errmsg("user mapping for server \"%s\" has no AWS credentials",
+						server->servername),
+				 errhint("Set the options access_key_id and secret_access_key of the user mapping.")));
+
+	return opts;
+}
+
+/* The DynamoDB attribute a column maps to: its option, else its name. */
+char *
+ds_column_attribute(Oid relid, AttrNumber attnum)
+{
+	List	   *options = GetForeignColumnOptions(relid, attnum);
+	ListCell   *lc;
+
+	foreach(lc, options)
+	{
+		DefElem    *def = (DefElem *) lfirst(lc);
+
+		if (strcmp(def->defname, "attribute") == 0)
+			return defGetString(def);
+	}
+	return get_attname(relid, attnum, false);
+}
