@@ -1,0 +1,1145 @@
+/*-------------------------------------------------------------------------
+ *
+ * aws_client.c
+ *		One DynamoDB call over HTTP: transport, signing, retries, errors.
+ *
+ * A backend keeps one libcurl easy handle inside one multi handle, created
+ * on first use, so that the TCP and TLS connection to DynamoDB survives from
+ * one statement to the next.  The transfer is driven by a loop that polls
+ * with a short timeout and checks for interrupts, which is what lets Ctrl-C
+ * and statement_timeout stop a request in flight.
+ *
+ * libcurl allocates with malloc and must never be unwound through by
+ * longjmp: nothing here raises an error from inside a libcurl callback, and
+ * every error raised while a transfer is attached goes through PG_FINALLY,
+ * which detaches it first.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "common/jsonapi.h"
+#include "common/pg_prng.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "storage/latch.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+#include "utils/wait_event.h"
+
+#include "aws_client.h"
+#include "sigv4.h"
+
+#define DDB_TARGET_PREFIX	"DynamoDB_20120810."
+#define DDB_CONTENT_TYPE	"application/x-amz-json-1.0"
+#define DDB_SERVICE			"dynamodb"
+
+/* How long one poll of the sockets lasts before interrupts are checked. */
+#define DDB_POLL_MS			50
+
+/*
+ * DynamoDB's largest answer (BatchGetItem) is 16 MB; anything far beyond is
+ * not DynamoDB talking, and must not exhaust the backend's memory.
+ */
+#define DDB_MAX_RESPONSE	((size_t) 64 * 1024 * 1024)
+
+/* Backoff between retries: full jitter over an exponential ceiling. */
+#define DDB_BACKOFF_BASE_MS			50
+#define DDB_THROTTLE_BACKOFF_BASE_MS 100
+#define DDB_BACKOFF_CAP_MS			5000
+
+/* Longest piece of DynamoDB's own text quoted in an error. */
+#define DDB_MAX_QUOTED		1000
+
+/*
+ * curl_easy_setopt on a handle, keeping libcurl's compile-time type checks.
+ * A failure is a bug or a libcurl built without something we need.
+ */
+#define ddb_setopt(handle, option, value) \
+	do { \
+		CURLcode	setopt_rc_ = curl_easy_setopt((handle), (option), (value)); \
+		\
+		if (setopt_rc_ != CURLE_OK) \
+			elog(ERROR, "could not set libcurl option %s: %s", \
+				 #option, curl_easy_strerror(setopt_rc_)); \
+	} while (0)
+
+/* The endpoint, taken apart once per call. */
+typedef struct DdbEndpoint
+{
+	char	   *url;			/* what libcurl is given, path included */
+	char	   *host;			/* Host header: host, or host:port */
+	char	   *path;			/* canonical URI that is signed */
+	char	   *query;			/* NULL when none */
+	char	   *display;		/* scheme://host[:port], for messages */
+} DdbEndpoint;
+
+/* The response body, grown inside a libcurl callback without ereport. */
+typedef struct DdbBuffer
+{
+	MemoryContext cxt;
+	char	   *data;
+	size_t		len;
+	size_t		cap;
+	bool		too_large;
+	bool		out_of_memory;
+} DdbBuffer;
+
+/* What one HTTP attempt came to. */
+typedef struct DdbAttempt
+{
+	CURLcode	result;
+	long		status;
+	bool		sent;			/* request bytes went out on a connection */
+	DdbBuffer	response;
+	char		errbuf[CURL_ERROR_SIZE];
+	char		signature[65];	/* only to scrub it from DynamoDB's text */
+} DdbAttempt;
+
+/* Top-level "__type" and "message" of an error body. */
+typedef struct DdbErrorParse
+{
+	int			depth;
+	char	  **target;			/* where the next scalar goes, if anywhere */
+	char	   *type;
+	char	   *message;
+} DdbErrorParse;
+
+/*
+ * Error types that mean "the request was never executed, slow down".  They
+ * are retried when the call is retry-safe.  LimitExceededException is not
+ * here: it is about concurrent control-plane operations and does not clear
+ * by waiting a few milliseconds.
+ */
+static const char *const ddb_throttling_errors[] = {
+	"ProvisionedThroughputExceededException",
+	"ThrottlingException",
+	"RequestLimitExceeded",
+	NULL
+};
+
+/* Server-side failures worth another try, besides any 5xx status. */
+static const char *const ddb_server_errors[] = {
+	"InternalServerError",
+	"ServiceUnavailable",
+	NULL
+};
+
+static const char *const ddb_auth_errors[] = {
+	"UnrecognizedClientException",
+	"InvalidSignatureException",
+	"IncompleteSignatureException",
+	"MissingAuthenticationTokenException",
+	"ExpiredTokenException",
+	"InvalidClientTokenId",
+	"SignatureDoesNotMatch",
+	NULL
+};
+
+/* Per-backend libcurl state; see ddb_curl_discard for when it is dropped. */
+static bool ddb_curl_global_done = false;
+static CURLM *ddb_multi = NULL;
+static CURL *ddb_easy = NULL;
+static char ddb_curl_errbuf[CURL_ERROR_SIZE];
+
+static DdbEndpoint *ddb_parse_endpoint(const AwsConfig *cfg);
+static void ddb_attempt(const AwsConfig *cfg, const DdbEndpoint *ep,
+						const char *operation,
+						const char *body, size_t body_len,
+						DdbAttempt *att);
+static void ddb_curl_ensure(void);
+static void ddb_curl_discard(void);
+static struct curl_slist *ddb_header_append(struct curl_slist *list,
+											const char *line);
+static struct curl_slist *ddb_sign(const AwsConfig *cfg,
+								   const DdbEndpoint *ep,
+								   const char *operation,
+								   const char *body, size_t body_len,
+								   struct curl_slist *headers,
+								   char *signature);
+static size_t ddb_write_cb(char *ptr, size_t size, size_t nmemb,
+						   void *userdata);
+static bool ddb_transport_retryable(CURLcode code);
+static void ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
+								 char **type, char **message);
+static char *ddb_clean_text(const AwsConfig *cfg, const DdbAttempt *att,
+							const char *text, size_t len);
+static bool ddb_type_in(const char *type, const char *const *list);
+static void ddb_backoff_wait(int retry, bool throttled);
+static const char *ddb_sentence(const char *text);
+static const char *ddb_attempts_note(int attempts);
+static void ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
+								const DdbAttempt *att, int attempts,
+								bool retry_safe) pg_attribute_noreturn();
+static void ddb_raise_http(const DdbEndpoint *ep, long status,
+						   const char *type, const char *message,
+						   int attempts, bool retry_safe)
+			pg_attribute_noreturn();
+
+
+/*
+ * Call DynamoDB_20120810.<operation>; the contract is in aws_client.h.
+ */
+AwsResponse *
+aws_dynamodb_call(const AwsConfig *cfg, const char *operation,
+				  const char *body, size_t body_len, bool retry_safe,
+				  const char *const *accepted_errors, AwsCallStats *stats)
+{
+	DdbEndpoint *ep;
+	DdbAttempt *att = palloc0(sizeof(DdbAttempt));
+	int			max_retries = Max(cfg->max_retries, 0);
+	int			attempt;
+
+	Assert(operation != NULL && strpbrk(operation, "\r\n") == NULL);
+
+	if (body == NULL)
+		body = "";
+
+	ep = ddb_parse_endpoint(cfg);
+
+	for (attempt = 0;; attempt++)
+	{
+		AwsResponse *res;
+		char	   *type = NULL;
+		char	   *message = NULL;
+		bool		throttled;
+
+		if (attempt > 0)
+		{
+			/* Drop what the failed attempt left before trying again. */
+			if (att->response.data)
+				pfree(att->response.data);
+			memset(att, 0, sizeof(DdbAttempt));
+		}
+
+		if (stats)
+			stats->requests++;
+		ddb_attempt(cfg, ep, operation, body, body_len, att);
+
+		if (att->response.too_large)
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("DynamoDB response too large"),
+					 errdetail("The answer to %s exceeded %zu bytes.",
+							   operation, DDB_MAX_RESPONSE)));
+		if (att->response.out_of_memory)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("Failed while reading a DynamoDB response of %zu bytes.",
+							   att->response.len)));
+
+		if (att->result != CURLE_OK)
+		{
+			if (retry_safe && attempt < max_retries &&
+				ddb_transport_retryable(att->result))
+			{
+				if (stats)
+					stats->retries++;
+				ddb_backoff_wait(attempt, false);
+				continue;
+			}
+			ddb_raise_transport(cfg, ep, att, attempt + 1, retry_safe);
+		}
+
+		res = palloc0(sizeof(AwsResponse));
+		res->status = (int) att->status;
+		res->body = att->response.data ? att->response.data : pstrdup("");
+		res->body_len = att->response.len;
+
+		if (att->status >= 200 && att->status < 300)
+		{
+			pfree(att);
+			return res;
+		}
+
+		ddb_parse_error_body(cfg, att, &type, &message);
+
+		if (type && ddb_type_in(type, accepted_errors))
+		{
+			res->error_type = type;
+			res->error_message = message ? message : pstrdup("");
+			pfree(att);
+			return res;
+		}
+
+		throttled = (type && ddb_type_in(type, ddb_throttling_errors)) ||
+			att->status == 429;
+		if (retry_safe && attempt < max_retries &&
+			(throttled || att->status >= 500 ||
+			 (type && ddb_type_in(type, ddb_server_errors))))
+		{
+			if (stats)
+				stats->retries++;
+			pfree(res);
+			ddb_backoff_wait(attempt, throttled);
+			continue;
+		}
+
+		ddb_raise_http(ep, att->status, type, message, attempt + 1,
+					   retry_safe);
+	}
+}
+
+/*
+ * Take cfg->endpoint apart with libcurl's own URL parser, so that the Host
+ * header and path we sign are exactly the ones libcurl sends.  Without an
+ * endpoint, the region's public one is used.
+ */
+static DdbEndpoint *
+ddb_parse_endpoint(const AwsConfig *cfg)
+{
+	DdbEndpoint *ep = palloc0(sizeof(DdbEndpoint));
+	const char *endpoint = cfg->endpoint;
+	CURLU	   *volatile url = NULL;
+	char	   *volatile parts[6] = {NULL};
+	enum
+	{
+		P_SCHEME, P_HOST, P_PORT, P_PATH, P_QUERY, P_URL
+	};
+
+	if (endpoint == NULL || endpoint[0] == '\0')
+		endpoint = psprintf("https://dynamodb.%s.amazonaws.com", cfg->region);
+
+	PG_TRY();
+	{
+		CURLUcode	rc;
+		char	   *path;
+
+		url = curl_url();
+		if (url == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+
+		rc = curl_url_set(url, CURLUPART_URL, endpoint, 0);
+		if (rc == CURLUE_OK)
+			rc = curl_url_get(url, CURLUPART_SCHEME,
+							  (char **) &parts[P_SCHEME], 0);
+		if (rc == CURLUE_OK &&
+			strcmp(parts[P_SCHEME], "http") != 0 &&
+			strcmp(parts[P_SCHEME], "https") != 0)
+			rc = CURLUE_UNSUPPORTED_SCHEME;
+		if (rc == CURLUE_OK)
+			rc = curl_url_get(url, CURLUPART_PATH,
+							  (char **) &parts[P_PATH], 0);
+
+		/* The API lives at <endpoint>/: give the path its trailing slash. */
+		if (rc == CURLUE_OK)
+		{
+			path = parts[P_PATH];
+			if (path[0] == '\0' || path[strlen(path) - 1] != '/')
+				rc = curl_url_set(url, CURLUPART_PATH,
+								  psprintf("%s/", path), 0);
+			curl_free(parts[P_PATH]);
+			parts[P_PATH] = NULL;
+		}
+		if (rc == CURLUE_OK)
+			rc = curl_url_get(url, CURLUPART_PATH,
+							  (char **) &parts[P_PATH], 0);
+		if (rc == CURLUE_OK)
+			rc = curl_url_get(url, CURLUPART_HOST, (char **) &parts[P_HOST], 0);
+
+		/* libcurl leaves a scheme's default port out of Host; so do we. */
+		if (rc == CURLUE_OK)
+		{
+			rc = curl_url_get(url, CURLUPART_PORT, (char **) &parts[P_PORT],
+							  CURLU_NO_DEFAULT_PORT);
+			if (rc == CURLUE_NO_PORT)
+				rc = CURLUE_OK;
+		}
+		if (rc == CURLUE_OK)
+		{
+			rc = curl_url_get(url, CURLUPART_QUERY,
+							  (char **) &parts[P_QUERY], 0);
+			if (rc == CURLUE_NO_QUERY)
+				rc = CURLUE_OK;
+		}
+		if (rc == CURLUE_OK)
+			rc = curl_url_get(url, CURLUPART_URL, (char **) &parts[P_URL], 0);
+
+		if (rc != CURLUE_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid DynamoDB endpoint \"%s\"", endpoint),
+					 errdetail("%s", ddb_sentence(curl_url_strerror(rc))),
+					 errhint("Give an http or https URL such as \"https://dynamodb.us-east-1.amazonaws.com\".")));
+
+		ep->url = pstrdup(parts[P_URL]);
+		ep->path = pstrdup(parts[P_PATH]);
+		ep->query = parts[P_QUERY] ? pstrdup(parts[P_QUERY]) : NULL;
+		if (parts[P_PORT])
+			ep->host = psprintf("%s:%s", parts[P_HOST], parts[P_PORT]);
+		else
+			ep->host = pstrdup(parts[P_HOST]);
+		/* Built from parts so that user:password@ never reaches a message. */
+		ep->display = psprintf("%s://%s", parts[P_SCHEME], ep->host);
+	}
+	PG_FINALLY();
+	{
+		for (int i = 0; i < (int) lengthof(parts); i++)
+			curl_free(parts[i]);
+		curl_url_cleanup(url);
+	}
+	PG_END_TRY();
+
+	return ep;
+}
+
+/*
+ * Send one signed request and wait for its answer, checking for interrupts
+ * every DDB_POLL_MS.  Transport failures and HTTP errors are recorded in
+ * *att, not raised; what is raised here (interrupts, libcurl breakage) first
+ * detaches the transfer.
+ */
+static void
+ddb_attempt(const AwsConfig *cfg, const DdbEndpoint *ep,
+			const char *operation, const char *body, size_t body_len,
+			DdbAttempt *att)
+{
+	struct curl_slist *volatile headers = NULL;
+	volatile bool attached = false;
+	volatile bool finished = false;
+
+	ddb_curl_ensure();
+
+	att->result = CURLE_FAILED_INIT;
+	att->response.cxt = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		char	   *line;
+		CURLMcode	mc;
+		CURLMsg    *msg;
+		int			running;
+		int			left;
+		curl_off_t	total_us = 0;
+		long		connects = 0;
+		long		request_size = 0;
+
+		line = psprintf("Host: %s", ep->host);
+		headers = ddb_header_append(headers, line);
+		headers = ddb_header_append(headers,
+									"Content-Type: " DDB_CONTENT_TYPE);
+		line = psprintf("X-Amz-Target: " DDB_TARGET_PREFIX "%s", operation);
+		headers = ddb_header_append(headers, line);
+
+		/*
+		 * Empty values make libcurl drop these headers: "Expect:
+		 * 100-continue" would cost a round trip on large bodies, and nothing
+		 * unsigned beyond Content-Length needs to travel.
+		 */
+		headers = ddb_header_append(headers, "Expect:");
+		headers = ddb_header_append(headers, "Accept:");
+		headers = ddb_sign(cfg, ep, operation, body, body_len, headers,
+						   att->signature);
+
+		/*
+		 * The handle is reused, so every option a previous call may have set
+		 * is set again here.
+		 */
+		ddb_setopt(ddb_easy, CURLOPT_URL, ep->url);
+		ddb_setopt(ddb_easy, CURLOPT_HTTPHEADER, headers);
+		ddb_setopt(ddb_easy, CURLOPT_POSTFIELDSIZE_LARGE,
+				   (curl_off_t) body_len);
+		ddb_setopt(ddb_easy, CURLOPT_POSTFIELDS, body);
+		ddb_setopt(ddb_easy, CURLOPT_WRITEFUNCTION, ddb_write_cb);
+		ddb_setopt(ddb_easy, CURLOPT_WRITEDATA, &att->response);
+		ddb_setopt(ddb_easy, CURLOPT_CONNECTTIMEOUT_MS,
+				   (long) Max(cfg->connect_timeout_ms, 0));
+		ddb_setopt(ddb_easy, CURLOPT_TIMEOUT_MS,
+				   (long) Max(cfg->request_timeout_ms, 0));
+
+		ddb_curl_errbuf[0] = '\0';
+		mc = curl_multi_add_handle(ddb_multi, ddb_easy);
+		if (mc != CURLM_OK)
+			elog(ERROR, "curl_multi_add_handle failed: %s",
+				 curl_multi_strerror(mc));
+		attached = true;
+
+		for (;;)
+		{
+			mc = curl_multi_perform(ddb_multi, &running);
+			if (mc != CURLM_OK)
+				elog(ERROR, "curl_multi_perform failed: %s",
+					 curl_multi_strerror(mc));
+			if (running == 0)
+				break;
+
+			/* Shows as an Extension wait in pg_stat_activity. */
+			pgstat_report_wait_start(PG_WAIT_EXTENSION);
+			mc = curl_multi_poll(ddb_multi, NULL, 0, DDB_POLL_MS, NULL);
+			pgstat_report_wait_end();
+			if (mc != CURLM_OK)
+				elog(ERROR, "curl_multi_poll failed: %s",
+					 curl_multi_strerror(mc));
+
+			/* Ctrl-C or statement_timeout: PG_FINALLY drops the transfer. */
+			CHECK_FOR_INTERRUPTS();
+		}
+
+		while ((msg = curl_multi_info_read(ddb_multi, &left)) != NULL)
+		{
+			if (msg->msg == CURLMSG_DONE && msg->easy_handle == ddb_easy)
+				att->result = msg->data.result;
+		}
+		finished = true;
+
+		curl_easy_getinfo(ddb_easy, CURLINFO_RESPONSE_CODE, &att->status);
+		curl_easy_getinfo(ddb_easy, CURLINFO_REQUEST_SIZE, &request_size);
+		curl_easy_getinfo(ddb_easy, CURLINFO_NUM_CONNECTS, &connects);
+		curl_easy_getinfo(ddb_easy, CURLINFO_TOTAL_TIME_T, &total_us);
+		att->sent = request_size > 0;
+		strlcpy(att->errbuf, ddb_curl_errbuf, sizeof(att->errbuf));
+
+		elog(DEBUG2,
+			 "DynamoDB %s: HTTP status %ld, libcurl code %d, %ld ms, %ld new connection(s)",
+			 operation, att->status, (int) att->result,
+			 (long) (total_us / 1000), connects);
+	}
+	PG_FINALLY();
+	{
+		if (attached)
+			curl_multi_remove_handle(ddb_multi, ddb_easy);
+		if (ddb_easy)
+		{
+			/* Leave no pointer into memory that is about to go. */
+			curl_easy_setopt(ddb_easy, CURLOPT_HTTPHEADER, NULL);
+			curl_easy_setopt(ddb_easy, CURLOPT_WRITEDATA, NULL);
+		}
+		curl_slist_free_all(headers);
+
+		/*
+		 * A transfer cut short may have left a half-read response on its
+		 * connection; start the next statement from fresh handles rather
+		 * than trust libcurl to notice.
+		 */
+		if (!finished)
+			ddb_curl_discard();
+	}
+	PG_END_TRY();
+}
+
+/*
+ * Create the backend's libcurl handles on first use.  Options that never
+ * change are set here; per-request ones in ddb_attempt.
+ */
+static void
+ddb_curl_ensure(void)
+{
+	if (!ddb_curl_global_done)
+	{
+		if (curl_global_init(CURL_GLOBAL_ALL) != CURLE_OK)
+			ereport(ERROR,
+					(errcode(ERRCODE_INTERNAL_ERROR),
+					 errmsg("could not initialize libcurl")));
+		ddb_curl_global_done = true;
+	}
+
+	if (ddb_multi == NULL)
+	{
+		ddb_multi = curl_multi_init();
+		if (ddb_multi == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("Failed on creating a libcurl multi handle.")));
+	}
+
+	if (ddb_easy == NULL)
+	{
+		CURL	   *volatile easy = curl_easy_init();
+
+		if (easy == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory"),
+					 errdetail("Failed on creating a libcurl handle.")));
+
+		/* Publish the handle only once it is fully configured. */
+		PG_TRY();
+		{
+			/* Signals belong to the backend (SIGALRM is statement_timeout's). */
+			ddb_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+			ddb_setopt(easy, CURLOPT_ERRORBUFFER, ddb_curl_errbuf);
+			ddb_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+			ddb_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+			ddb_setopt(easy, CURLOPT_NOPROGRESS, 1L);
+			ddb_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+			/* DynamoDB speaks HTTP/1.1; no ALPN surprises. */
+			ddb_setopt(easy, CURLOPT_HTTP_VERSION,
+					   (long) CURL_HTTP_VERSION_1_1);
+#if LIBCURL_VERSION_NUM >= 0x075500
+			ddb_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#endif
+		}
+		PG_CATCH();
+		{
+			curl_easy_cleanup(easy);
+			PG_RE_THROW();
+		}
+		PG_END_TRY();
+		ddb_easy = easy;
+	}
+}
+
+/*
+ * Forget the backend's handles, closing their connections.  Never raises,
+ * so it is safe in PG_FINALLY.
+ */
+static void
+ddb_curl_discard(void)
+{
+	if (ddb_easy)
+		curl_easy_cleanup(ddb_easy);
+	if (ddb_multi)
+		curl_multi_cleanup(ddb_multi);
+	ddb_easy = NULL;
+	ddb_multi = NULL;
+}
+
+/*
+ * Append a header line.  On failure libcurl leaves the list as it was, so
+ * the caller's PG_FINALLY still frees all of it.
+ */
+static struct curl_slist *
+ddb_header_append(struct curl_slist *list, const char *line)
+{
+	struct curl_slist *result = curl_slist_append(list, line);
+
+	if (result == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	return result;
+}
+
+/*
+ * Add X-Amz-Date, X-Amz-Security-Token and Authorization to headers, and
+ * copy the signature into signature[65].  The Authorization line is built in
+ * malloc'd memory that is wiped, and no error is raised while the signer's
+ * strings are held.
+ */
+static struct curl_slist *
+ddb_sign(const AwsConfig *cfg, const DdbEndpoint *ep, const char *operation,
+		 const char *body, size_t body_len, struct curl_slist *headers,
+		 char *signature)
+{
+	char		amz_date[17];
+	char	   *target = psprintf(DDB_TARGET_PREFIX "%s", operation);
+	bool		has_token = cfg->session_token && cfg->session_token[0];
+	SigV4Header signed_headers[5];
+	SigV4Request request;
+	SigV4Credentials credentials;
+	SigV4Result result;
+	struct curl_slist *appended = NULL;
+	char	   *line;
+	size_t		linelen;
+	int			n = 0;
+
+	/* Signed again on each attempt: a retry may cross a clock second. */
+	sigv4_format_date(time(NULL), amz_date);
+
+	signed_headers[n].name = "host";
+	signed_headers[n++].value = ep->host;
+	signed_headers[n].name = "content-type";
+	signed_headers[n++].value = DDB_CONTENT_TYPE;
+	signed_headers[n].name = "x-amz-date";
+	signed_headers[n++].value = amz_date;
+	signed_headers[n].name = "x-amz-target";
+	signed_headers[n++].value = target;
+	if (has_token)
+	{
+		signed_headers[n].name = "x-amz-security-token";
+		signed_headers[n++].value = cfg->session_token;
+	}
+
+	request.method = "POST";
+	request.path = ep->path;
+	request.query = ep->query;
+	request.headers = signed_headers;
+	request.nheaders = n;
+	request.payload = body;
+	request.payload_len = body_len;
+
+	credentials.access_key_id = cfg->access_key_id ? cfg->access_key_id : "";
+	credentials.secret_access_key =
+		cfg->secret_access_key ? cfg->secret_access_key : "";
+	credentials.session_token = has_token ? cfg->session_token : NULL;
+
+	headers = ddb_header_append(headers,
+								psprintf("X-Amz-Date: %s", amz_date));
+	if (has_token)
+	{
+		/* A token can be long; curl copies the line, we wipe ours. */
+		line = psprintf("X-Amz-Security-Token: %s", cfg->session_token);
+		appended = curl_slist_append(headers, line);
+		explicit_bzero(line, strlen(line));
+		pfree(line);
+		if (appended == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_OUT_OF_MEMORY),
+					 errmsg("out of memory")));
+		headers = appended;
+	}
+
+	if (!sigv4_sign(&request, &credentials, cfg->region, DDB_SERVICE,
+					amz_date, &result))
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Failed while signing a DynamoDB request.")));
+
+	linelen = strlen("Authorization: ") + strlen(result.authorization) + 1;
+	line = malloc(linelen);
+	appended = NULL;
+	if (line)
+	{
+		snprintf(line, linelen, "Authorization: %s", result.authorization);
+		appended = curl_slist_append(headers, line);
+		explicit_bzero(line, linelen);
+		free(line);
+	}
+	strlcpy(signature, result.signature ? result.signature : "", 65);
+	sigv4_free_result(&result);
+
+	if (appended == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory")));
+	return appended;
+}
+
+/*
+ * libcurl's write callback.  It must not raise an error, so running out of
+ * memory or past DDB_MAX_RESPONSE is recorded, and returning short makes
+ * libcurl stop the transfer with CURLE_WRITE_ERROR.
+ */
+static size_t
+ddb_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+	DdbBuffer  *buf = (DdbBuffer *) userdata;
+	size_t		n = size * nmemb;
+
+	if (n > DDB_MAX_RESPONSE - buf->len)
+	{
+		buf->too_large = true;
+		return 0;
+	}
+
+	if (buf->len + n + 1 > buf->cap)
+	{
+		size_t		newcap = Max(buf->cap, 16384);
+		char	   *newdata;
+
+		while (newcap < buf->len + n + 1)
+			newcap *= 2;
+		newcap = Min(newcap, DDB_MAX_RESPONSE + 1);
+
+		newdata = MemoryContextAllocExtended(buf->cxt, newcap,
+											 MCXT_ALLOC_NO_OOM);
+		if (newdata == NULL)
+		{
+			buf->out_of_memory = true;
+			return 0;
+		}
+		if (buf->data)
+		{
+			memcpy(newdata, buf->data, buf->len);
+			pfree(buf->data);
+		}
+		buf->data = newdata;
+		buf->cap = newcap;
+	}
+
+	memcpy(buf->data + buf->len, ptr, n);
+	buf->len += n;
+	buf->data[buf->len] = '\0';
+	return n;
+}
+
+/*
+ * Transport failures that another attempt may get past.  Bad URLs,
+ * certificate problems and our own write errors are not among them.
+ */
+static bool
+ddb_transport_retryable(CURLcode code)
+{
+	switch (code)
+	{
+		case CURLE_COULDNT_RESOLVE_HOST:
+		case CURLE_COULDNT_CONNECT:
+		case CURLE_OPERATION_TIMEDOUT:
+		case CURLE_SEND_ERROR:
+		case CURLE_RECV_ERROR:
+		case CURLE_GOT_NOTHING:
+		case CURLE_PARTIAL_FILE:
+		case CURLE_SSL_CONNECT_ERROR:
+		case CURLE_HTTP2:
+		case CURLE_HTTP2_STREAM:
+			return true;
+		default:
+			return false;
+	}
+}
+
+/* JSON callbacks of ddb_parse_error_body: only top-level fields count. */
+static void
+ddb_json_nest(void *state)
+{
+	((DdbErrorParse *) state)->depth++;
+}
+
+static void
+ddb_json_unnest(void *state)
+{
+	((DdbErrorParse *) state)->depth--;
+}
+
+static void
+ddb_json_field(void *state, char *fname, bool isnull)
+{
+	DdbErrorParse *p = (DdbErrorParse *) state;
+
+	p->target = NULL;
+	if (p->depth != 1)
+		return;
+	if (strcmp(fname, "__type") == 0)
+		p->target = &p->type;
+	else if (strcmp(fname, "message") == 0 || strcmp(fname, "Message") == 0)
+		p->target = &p->message;
+}
+
+static void
+ddb_json_scalar(void *state, char *token, JsonTokenType tokentype)
+{
+	DdbErrorParse *p = (DdbErrorParse *) state;
+
+	if (p->target && p->depth == 1 && tokentype == JSON_TOKEN_STRING &&
+		*p->target == NULL)
+		*p->target = token;
+	p->target = NULL;
+}
+
+/*
+ * Read DynamoDB's error type and message from a non-2xx body such as
+ * {"__type":"com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+ *  "message":"Requested resource not found"}.  The type loses its namespace
+ * (everything up to the last '#').  A body that is not such JSON yields no
+ * type and its own text, shortened, as the message.
+ */
+static void
+ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
+					 char **type, char **message)
+{
+	DdbErrorParse p = {0};
+	JsonSemAction sem = {0};
+	JsonLexContext *lex;
+	char	   *json = att->response.data;
+	size_t		len = att->response.len;
+
+	*type = NULL;
+	*message = NULL;
+	if (json == NULL || len == 0)
+		return;
+
+	/*
+	 * The backend's JSON lexer turns \u escapes into the server encoding and
+	 * raises an error when one has no equivalent.  Outside UTF-8 databases
+	 * parse a copy in which anything non-ASCII reads '?' instead.
+	 */
+	if (GetDatabaseEncoding() != PG_UTF8)
+	{
+		json = pnstrdup(json, len);
+		for (size_t i = 0; i < len; i++)
+		{
+			if (IS_HIGHBIT_SET(json[i]))
+				json[i] = '?';
+			else if (json[i] == '\\' && i + 1 < len)
+			{
+				if (json[i + 1] == 'u' && i + 5 < len &&
+					(strncmp(json + i + 2, "00", 2) != 0 ||
+					 !strchr("01234567", json[i + 4])))
+					memcpy(json + i + 2, "003f", 4);
+				i++;			/* skip the escaped character */
+			}
+		}
+	}
+
+	sem.semstate = &p;
+	sem.object_start = ddb_json_nest;
+	sem.object_end = ddb_json_unnest;
+	sem.array_start = ddb_json_nest;
+	sem.array_end = ddb_json_unnest;
+	sem.object_field_start = ddb_json_field;
+	sem.scalar = ddb_json_scalar;
+
+	lex = makeJsonLexContextCstringLen(json, (int) len, PG_UTF8, true);
+	if (pg_parse_json(lex, &sem) == JSON_SUCCESS &&
+		(p.type != NULL || p.message != NULL))
+	{
+		if (p.type)
+		{
+			char	   *hash = strrchr(p.type, '#');
+
+			*type = ddb_clean_text(cfg, att, hash ? hash + 1 : p.type,
+								   strlen(hash ? hash + 1 : p.type));
+		}
+		if (p.message)
+			*message = ddb_clean_text(cfg, att, p.message,
+									  strlen(p.message));
+	}
+	else
+		*message = ddb_clean_text(cfg, att, att->response.data,
+								  Min(len, DDB_MAX_QUOTED));
+}
+
+/*
+ * Make DynamoDB's text fit to quote in an error: valid in the database
+ * encoding, of bounded length, and with no credential in it.  Signature
+ * errors from AWS can quote the canonical request, which carries the session
+ * token, after a blank line, and the Authorization header with the key id
+ * and signature, so that part is cut and the rest is scrubbed of every
+ * credential we sent.  Strings shorter than 4 bytes are no real credential
+ * and are left alone, lest a test key "a" blank out every letter a.
+ */
+static char *
+ddb_clean_text(const AwsConfig *cfg, const DdbAttempt *att,
+			   const char *text, size_t len)
+{
+	char	   *s = pnstrdup(text, len);
+	char	   *cut;
+	const char *secrets[4];
+
+	if ((cut = strstr(s, "\n\n")) != NULL)
+		*cut = '\0';
+
+	secrets[0] = cfg->secret_access_key;
+	secrets[1] = cfg->session_token;
+	secrets[2] = cfg->access_key_id;
+	secrets[3] = att->signature;
+	for (int i = 0; i < (int) lengthof(secrets); i++)
+	{
+		const char *secret = secrets[i];
+		size_t		secretlen = secret ? strlen(secret) : 0;
+		StringInfoData buf;
+		char	   *from;
+		char	   *hit;
+
+		if (secretlen < 4 || strstr(s, secret) == NULL)
+			continue;
+		initStringInfo(&buf);
+		for (from = s; (hit = strstr(from, secret)) != NULL;
+			 from = hit + secretlen)
+		{
+			appendBinaryStringInfo(&buf, from, hit - from);
+			appendStringInfoString(&buf, "***");
+		}
+		appendStringInfoString(&buf, from);
+		pfree(s);
+		s = buf.data;
+	}
+
+	if (!pg_verifymbstr(s, strlen(s), true))
+	{
+		for (char *c = s; *c; c++)
+			if (IS_HIGHBIT_SET(*c))
+				*c = '?';
+	}
+
+	if (strlen(s) > DDB_MAX_QUOTED)
+		s[pg_mbcliplen(s, strlen(s), DDB_MAX_QUOTED)] = '\0';
+	return s;
+}
+
+static bool
+ddb_type_in(const char *type, const char *const *list)
+{
+	if (list == NULL)
+		return false;
+	for (; *list; list++)
+	{
+		if (strcmp(type, *list) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Wait before retry number retry + 1: a random time up to base * 2^retry,
+ * capped ("full jitter"), so that backends throttled together do not come
+ * back together.  The wait is on the latch, so it can be cancelled.
+ */
+static void
+ddb_backoff_wait(int retry, bool throttled)
+{
+	long		ceiling = throttled ? DDB_THROTTLE_BACKOFF_BASE_MS :
+		DDB_BACKOFF_BASE_MS;
+	long		delay_ms;
+	TimestampTz until;
+
+	ceiling <<= Min(retry, 16);
+	ceiling = Min(ceiling, DDB_BACKOFF_CAP_MS);
+	delay_ms = (long) (pg_prng_double(&pg_global_prng_state) * ceiling);
+	until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), delay_ms);
+
+	for (;;)
+	{
+		long		left;
+
+		left = TimestampDifferenceMilliseconds(GetCurrentTimestamp(), until);
+
+		if (left <= 0)
+			break;
+		(void) WaitLatch(MyLatch,
+						 WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 left, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+/* text, ending with a full stop unless it already ends a sentence. */
+static const char *
+ddb_sentence(const char *text)
+{
+	size_t		len = strlen(text);
+
+	if (len > 0 && strchr(".!?", text[len - 1]))
+		return text;
+	return psprintf("%s.", text);
+}
+
+/* " The request was attempted N times." after retries, for error details. */
+static const char *
+ddb_attempts_note(int attempts)
+{
+	if (attempts <= 1)
+		return "";
+	return psprintf(" The request was attempted %d times.", attempts);
+}
+
+/*
+ * Raise a failure to get any HTTP answer.
+ *
+ * Nothing was sent (DNS, refused, connect timeout, TLS handshake): the
+ * endpoint is unreachable, ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION.
+ * The request was sent and then timed out or the connection broke: the
+ * class 08 ERRCODE_CONNECTION_FAILURE, and for a call that is not safe to
+ * repeat a hint that it may have taken effect.
+ */
+static void
+ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
+					const DdbAttempt *att, int attempts, bool retry_safe)
+{
+	const char *why = att->errbuf[0] ? att->errbuf :
+		curl_easy_strerror(att->result);
+	const char *note = ddb_attempts_note(attempts);
+	bool		maybe_done = att->sent && !retry_safe;
+
+	if (!att->sent)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not connect to DynamoDB at %s", ep->display),
+				 errdetail("%s%s", ddb_sentence(why), note)));
+
+	if (att->result == CURLE_OPERATION_TIMEDOUT)
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("DynamoDB request timed out"),
+				 errdetail("No answer from %s within %d ms.%s",
+						   ep->display, cfg->request_timeout_ms, note),
+				 maybe_done ?
+				 errhint("The request may have taken effect in DynamoDB.") : 0));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_CONNECTION_FAILURE),
+			 errmsg("lost connection to DynamoDB at %s", ep->display),
+			 errdetail("%s%s", ddb_sentence(why), note),
+			 maybe_done ?
+			 errhint("The request may have taken effect in DynamoDB.") : 0));
+	pg_unreachable();
+}
+
+/*
+ * Raise an error answer of DynamoDB.  SQLSTATEs:
+ *
+ *	credentials rejected (key, signature, token)	28000
+ *	AccessDeniedException							42501
+ *	ResourceNotFoundException						HV00R
+ *	throttling, retries exhausted					53000
+ *	5xx, retries exhausted							08006
+ *	ValidationException, anything else				HV000
+ *
+ * Throttling is class 53 because it is a shortage of capacity that passes
+ * with time; 40001 would send application retry loops after a conflict that
+ * does not exist.  A 5xx is DynamoDB failing, not the statement: class 08
+ * tells clients to try again later, as for a lost server.
+ */
+static void
+ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
+			   const char *message, int attempts, bool retry_safe)
+{
+	StringInfoData detail;
+	const char *note = ddb_attempts_note(attempts);
+
+	initStringInfo(&detail);
+	if (type)
+		appendStringInfo(&detail, "DynamoDB returned %s", type);
+	else
+		appendStringInfo(&detail, "DynamoDB returned HTTP status %ld", status);
+	if (message && message[0])
+		appendStringInfo(&detail, ": %s", ddb_sentence(message));
+	else
+		appendStringInfoChar(&detail, '.');
+	appendStringInfoString(&detail, note);
+
+	if (type && ddb_type_in(type, ddb_auth_errors))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("DynamoDB rejected the credentials"),
+				 errdetail("%s", detail.data),
+				 strcmp(type, "ExpiredTokenException") == 0 ?
+				 errhint("Put fresh temporary credentials in the access_key_id, secret_access_key and session_token options of the user mapping.") :
+				 errhint("Check the access_key_id and secret_access_key options of the user mapping.")));
+
+	if (type && strcmp(type, "AccessDeniedException") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("DynamoDB denied access"),
+				 errdetail("%s", detail.data),
+				 errhint("Check the IAM permissions of the access key in the user mapping.")));
+
+	if (type && strcmp(type, "ResourceNotFoundException") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+				 errmsg("DynamoDB table not found"),
+				 errdetail("%s", detail.data),
+				 errhint("Check the table option of the foreign table and the region and endpoint options of the server.")));
+
+	if ((type && ddb_type_in(type, ddb_throttling_errors)) || status == 429)
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+				 errmsg("DynamoDB throttled the request"),
+				 errdetail("%s", detail.data),
+				 errhint("Retry later, or raise the capacity of the DynamoDB table.")));
+
+	if (status >= 500 || (type && ddb_type_in(type, ddb_server_errors)))
+		ereport(ERROR,
+				(errcode(ERRCODE_CONNECTION_FAILURE),
+				 errmsg("DynamoDB failed to process the request"),
+				 errdetail("%s", detail.data),
+				 !retry_safe ?
+				 errhint("The request may have taken effect in DynamoDB.") : 0));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_ERROR),
+			 errmsg("DynamoDB rejected the request"),
+			 errdetail("%s", detail.data)));
+	pg_unreachable();
+}
