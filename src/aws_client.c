@@ -197,6 +197,13 @@ aws_dynamodb_call(const AwsConfig *cfg, const char *operation,
 
 	Assert(operation != NULL && strpbrk(operation, "\r\n") == NULL);
 
+	/* The region is part of every signature, and of the default endpoint. */
+	if (cfg->region == NULL || cfg->region[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_DYNAMIC_PARAMETER_VALUE_NEEDED),
+				 errmsg("DynamoDB region is not set"),
+				 errhint("Set the region option of the foreign server.")));
+
 	if (body == NULL)
 		body = "";
 
@@ -688,12 +695,13 @@ ddb_sign(const AwsConfig *cfg, const DdbEndpoint *ep, const char *operation,
 		headers = appended;
 	}
 
+	/* No value goes into this message: any of them may be a secret. */
 	if (!sigv4_sign(&request, &credentials, cfg->region, DDB_SERVICE,
 					amz_date, &result))
 		ereport(ERROR,
-				(errcode(ERRCODE_OUT_OF_MEMORY),
-				 errmsg("out of memory"),
-				 errdetail("Failed while signing a DynamoDB request.")));
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("could not sign the DynamoDB request"),
+				 errdetail("The signer ran out of memory or was given a malformed region, credential or header.")));
 
 	linelen = strlen("Authorization: ") + strlen(result.authorization) + 1;
 	line = malloc(linelen);
