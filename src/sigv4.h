@@ -52,7 +52,7 @@ typedef struct SigV4Result
 /*
  * Sign a request.  amz_date is the X-Amz-Date value ("20150830T123600Z"),
  * which the caller also sends as a header.  Returns false when memory ran
- * out; then *result holds nothing to free.
+ * out or the input is malformed; then *result holds nothing to free.
  */
 extern bool sigv4_sign(const SigV4Request *request,
 					   const SigV4Credentials *credentials,
