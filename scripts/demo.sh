@@ -90,8 +90,7 @@ kit_say "$(ddb scan-count "$TABLE" "$PARTITION") records in partition '$PARTITIO
 
 kit_say "psql -f scripts/demo.sql"
 echo
-runuser -u postgres -- env PATH="$KIT_PGBIN:/usr/bin:/bin" HOME="$KIT_RUN_DIR" \
-	"$KIT_PGBIN/psql" -X -a -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
+kit_as_postgres "$KIT_PGBIN/psql" -X -a -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
 	-v ON_ERROR_STOP=1 \
 	-v endpoint="$DDB_DIRECT_ENDPOINT" -v region="$KIT_REGION" \
 	-v access_key_id="$KIT_ACCESS_KEY_ID" -v secret_access_key="$KIT_SECRET_ACCESS_KEY" \

@@ -4,6 +4,9 @@
 # by the postgres user, the extension build, and a cleanup trap that stops all
 # of it by PID, whatever way the script ends.  Source it; it defines, runs nothing.
 
+# runuser, useradd and friends live in sbin, which a bare PATH may lack.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
+export PATH
 KIT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KIT_PGVERSION=15
 KIT_PGBIN=/usr/lib/postgresql/$KIT_PGVERSION/bin
@@ -165,8 +168,9 @@ kit_start_proxy() {
 }
 
 # Runs a command as the postgres user with the given environment (NAME=VALUE words first).
+# (From the run directory: the postgres user may not be able to enter the current one.)
 kit_as_postgres() {
-	runuser -u postgres -- env PATH="$KIT_PGBIN:/usr/local/bin:/usr/bin:/bin" HOME="$KIT_RUN_DIR" "$@"
+	(cd "$KIT_RUN_DIR" && runuser -u postgres -- env PATH="$KIT_PGBIN:/usr/local/bin:/usr/bin:/bin" HOME="$KIT_RUN_DIR" "$@")
 }
 
 # kit_pg_start PORT: initdb + start a cluster in the run dir, listening on

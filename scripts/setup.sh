@@ -5,6 +5,9 @@
 # is missing or does not match test/package-lock.json.
 set -euo pipefail
 
+# runuser, useradd and friends live in sbin, which a bare PATH may lack.
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
+export PATH
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PGVERSION=15
 export DEBIAN_FRONTEND=noninteractive

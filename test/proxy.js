@@ -572,7 +572,9 @@ function handle(req, res) {
           });
           return;
         }
-        res.writeHead(ures.statusCode, ures.headers);
+        const headers = {};
+        for (const [k, v] of Object.entries(ures.headers)) if (!HOP_BY_HOP.has(k) || k === 'content-length') headers[k] = v;
+        res.writeHead(ures.statusCode, headers);
         ures.pipe(res);
         ures.on('end', () => log(ures.statusCode, outcome));
         ures.on('error', () => req.socket.destroy());
