@@ -7,7 +7,9 @@
  */
 #include "postgres.h"
 
+#include "mb/pg_wchar.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
 #include "utils/json.h"
 #include "utils/numeric.h"
@@ -21,16 +23,30 @@
 Jsonb *
 ddb_json_parse(const char *text, const char *operation)
 {
-	Datum		result;
-	MemoryContext oldcxt = CurrentMemoryContext;
+	MemoryContext callercxt = CurrentMemoryContext;
+	MemoryContext parsecxt;
+	Jsonb	   *parsed = NULL;
+	Jsonb	   *result;
 
+	/*
+	 * The parser's working tree takes several times the size of the text;
+	 * keep only the finished jsonb.
+	 */
+	parsecxt = AllocSetContextCreate(callercxt, "dynastore_fdw parse",
+									 ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(parsecxt);
 	PG_TRY();
 	{
-		result = DirectFunctionCall1(jsonb_in, CStringGetDatum(text));
+		/* DynamoDB speaks UTF-8; the database may not */
+		char	   *local = pg_any_to_server(text, strlen(text), PG_UTF8);
+
+		parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+													CStringGetDatum(local)));
 	}
 	PG_CATCH();
 	{
-		MemoryContextSwitchTo(oldcxt);
+		MemoryContextSwitchTo(callercxt);
+		MemoryContextDelete(parsecxt);
 		FlushErrorState();
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_REPLY_HANDLE),
@@ -38,7 +54,12 @@ ddb_json_parse(const char *text, const char *operation)
 						operation)));
 	}
 	PG_END_TRY();
-	return DatumGetJsonbP(result);
+
+	MemoryContextSwitchTo(callercxt);
+	result = palloc(VARSIZE(parsed));
+	memcpy(result, parsed, VARSIZE(parsed));
+	MemoryContextDelete(parsecxt);
+	return result;
 }
 
 JsonbValue *
@@ -82,6 +103,13 @@ char *
 ddb_json_to_text(JsonbContainer *container)
 {
 	return JsonbToCString(NULL, container, 128);
+}
+
+/* A request body in UTF-8, as DynamoDB expects, from the database's text. */
+char *
+ddb_json_wire(const char *body)
+{
+	return pg_server_to_any(body, strlen(body), PG_UTF8);
 }
 
 void

@@ -24,6 +24,7 @@ extern double ddb_json_get_number(JsonbContainer *object, const char *key,
 								  double missing);
 extern char *ddb_json_to_text(JsonbContainer *container);
 
+extern char *ddb_json_wire(const char *body);
 extern void ddb_json_string(StringInfo buf, const char *str);
 extern void ddb_json_string_len(StringInfo buf, const char *str, int len);
 

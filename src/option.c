@@ -158,26 +158,26 @@ check_option_value(const DsOption *opt, DefElem *def)
 	{
 		case DS_OPT_STRING:
 			if (value[0] == '\0')
-				problem = "it must not be empty";
+				problem = "The value must not be empty.";
 			break;
 		case DS_OPT_REGION:
 			if (!is_region_name(value))
 			{
-				problem = "it is not an AWS region name";
+				problem = "The value is not an AWS region name.";
 				hint = "A region name looks like \"us-east-1\" or \"eu-central-2\".";
 			}
 			break;
 		case DS_OPT_ENDPOINT:
 			if (!is_http_url(value))
 			{
-				problem = "it is not an http or https URL";
+				problem = "The value is not an http or https URL.";
 				hint = "Give a URL such as \"https://dynamodb.eu-west-1.amazonaws.com\" or \"http://127.0.0.1:8000\".";
 			}
 			break;
 		case DS_OPT_TABLE_NAME:
 			if (!is_table_name(value))
 			{
-				problem = "it is not a DynamoDB table name";
+				problem = "The value is not a DynamoDB table name.";
 				hint = "A table name has 3 to 255 characters among letters, digits, \"_\", \"-\" and \".\".";
 			}
 			break;
@@ -204,7 +204,7 @@ check_option_value(const DsOption *opt, DefElem *def)
 				 ? errmsg("invalid value for option \"%s\"", opt->name)
 				 : errmsg("invalid value for option \"%s\": \"%s\"",
 						  opt->name, value),
-				 errdetail("The value is invalid because %s.", problem),
+				 errdetail("%s", problem),
 				 hint ? errhint("%s", hint) : 0));
 	}
 }

@@ -231,10 +231,11 @@ fetch_page(DsScanState *st)
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
 	st->read.start_key = st->next_key;
-	body = ddb_request_read(&st->read);
+	body = ddb_json_wire(ddb_request_read(&st->read));
 	resp = aws_dynamodb_call(&st->opts->aws, operation, body, strlen(body),
 							 true, NULL, &st->stats);
 	answer = ddb_json_parse(resp->body, operation);
+	pfree(resp->body);			/* the parsed form is all we read */
 	st->pages++;
 
 	if (st->read.op == DDB_GET_ITEM)
