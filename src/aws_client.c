@@ -141,18 +141,48 @@ static const char *const ddb_auth_errors[] = {
 	NULL
 };
 
-/* Per-backend libcurl state; see ddb_curl_discard for when it is dropped. */
+/* Where one request of a batch stands. */
+typedef enum DdbCallState
+{
+	DDB_CALL_WAITING,			/* to be (re)sent, not before not_before */
+	DDB_CALL_RUNNING,			/* its transfer is attached */
+	DDB_CALL_DONE,				/* answered; req->response is set */
+	DDB_CALL_FAILED				/* to be raised once nothing is in flight */
+} DdbCallState;
+
+typedef struct DdbCall
+{
+	AwsRequest *req;
+	DdbCallState state;
+	DdbAttempt *att;			/* the current or last attempt */
+	int			attempts;		/* attempts started */
+	int			handle;			/* pool slot while running */
+	struct curl_slist *headers; /* of the running attempt; malloc'd */
+	TimestampTz not_before;		/* backoff: no attempt before this */
+	bool		uncertain;		/* an earlier attempt may have applied */
+	bool		maybe_applied;	/* for the error of a failed call */
+} DdbCall;
+
+/*
+ * Per-backend libcurl state; see ddb_curl_discard for when it is dropped.
+ * The connections live in the multi handle's cache, which any easy handle
+ * may take one from; the pool only bounds how many run at once.
+ */
 static bool ddb_curl_global_done = false;
 static CURLM *ddb_multi = NULL;
-static CURL *ddb_easy = NULL;
-static char ddb_curl_errbuf[CURL_ERROR_SIZE];
+static CURL *ddb_pool[AWS_MAX_CONCURRENCY];
+static char ddb_errbufs[AWS_MAX_CONCURRENCY][CURL_ERROR_SIZE];
 
 static DdbEndpoint *ddb_parse_endpoint(const AwsConfig *cfg);
-static void ddb_attempt(const AwsConfig *cfg, const DdbEndpoint *ep,
-						const char *operation,
-						const char *body, size_t body_len,
-						DdbAttempt *att);
+static void ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep,
+					  DdbCall *call, int handle);
+static void ddb_finish(DdbCall *call, CURLcode result);
+static void ddb_detach(DdbCall *call);
+static bool ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries);
+static void ddb_raise_failed(const AwsConfig *cfg, const DdbEndpoint *ep,
+							 DdbCall *call) pg_attribute_noreturn();
 static void ddb_curl_ensure(void);
+static CURL *ddb_handle(int slot);
 static void ddb_curl_discard(void);
 static struct curl_slist *ddb_header_append(struct curl_slist *list,
 											const char *line);
@@ -170,15 +200,16 @@ static void ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
 static char *ddb_clean_text(const AwsConfig *cfg, const DdbAttempt *att,
 							const char *text, size_t len);
 static bool ddb_type_in(const char *type, const char *const *list);
-static void ddb_backoff_wait(int retry, bool throttled);
+static long ddb_backoff_ms(int retry, bool throttled);
+static void ddb_wait_until(TimestampTz until);
 static const char *ddb_sentence(const char *text);
 static const char *ddb_attempts_note(int attempts);
 static void ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
 								const DdbAttempt *att, int attempts,
-								bool retry_safe) pg_attribute_noreturn();
+								bool maybe_applied) pg_attribute_noreturn();
 static void ddb_raise_http(const DdbEndpoint *ep, long status,
 						   const char *type, const char *message,
-						   int attempts, bool retry_safe)
+						   int attempts, bool maybe_applied)
 			pg_attribute_noreturn();
 
 
@@ -190,12 +221,38 @@ aws_dynamodb_call(const AwsConfig *cfg, const char *operation,
 				  const char *body, size_t body_len, bool retry_safe,
 				  const char *const *accepted_errors, AwsCallStats *stats)
 {
-	DdbEndpoint *ep;
-	DdbAttempt *att = palloc0(sizeof(DdbAttempt));
-	int			max_retries = Max(cfg->max_retries, 0);
-	int			attempt;
+	AwsRequest	req;
 
-	Assert(operation != NULL && strpbrk(operation, "\r\n") == NULL);
+	req.operation = operation;
+	req.body = body;
+	req.body_len = body_len;
+	req.retry = retry_safe ? AWS_RETRY_SAFE : AWS_RETRY_UNSENT;
+	req.accepted_errors = accepted_errors;
+	req.response = NULL;
+	aws_dynamodb_call_many(cfg, &req, 1, 1, stats);
+	return req.response;
+}
+
+/*
+ * Run several calls at once; the contract is in aws_client.h.
+ *
+ * One loop drives every transfer: it starts attempts while fewer than
+ * concurrency run, lets libcurl move bytes, judges each finished attempt
+ * (done, retry after a backoff, or failed), and checks for interrupts at
+ * least every DDB_POLL_MS.  A retry waits in its own call's not_before, so
+ * one throttled request does not hold up the others.
+ */
+void
+aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
+					   int nrequests, int concurrency, AwsCallStats *stats)
+{
+	DdbEndpoint *ep;
+	DdbCall    *calls;
+	DdbCall    *volatile failed = NULL;
+	int			max_retries = Max(cfg->max_retries, 0);
+	volatile bool abandoned = true;
+	const int	width = Min(Max(1, Min(concurrency, AWS_MAX_CONCURRENCY)),
+							nrequests);
 
 	/* The region is part of every signature, and of the default endpoint. */
 	if (cfg->region == NULL || cfg->region[0] == '\0')
@@ -203,94 +260,165 @@ aws_dynamodb_call(const AwsConfig *cfg, const char *operation,
 				(errcode(ERRCODE_FDW_DYNAMIC_PARAMETER_VALUE_NEEDED),
 				 errmsg("DynamoDB region is not set"),
 				 errhint("Set the region option of the foreign server.")));
-
-	if (body == NULL)
-		body = "";
+	if (nrequests <= 0)
+		return;
 
 	ep = ddb_parse_endpoint(cfg);
-
-	for (attempt = 0;; attempt++)
+	calls = palloc0(sizeof(DdbCall) * nrequests);
+	for (int i = 0; i < nrequests; i++)
 	{
-		AwsResponse *res;
-		char	   *type = NULL;
-		char	   *message = NULL;
-		bool		throttled;
-
-		if (attempt > 0)
+		Assert(requests[i].operation != NULL &&
+			   strpbrk(requests[i].operation, "\r\n") == NULL);
+		if (requests[i].body == NULL)
 		{
-			/* Drop what the failed attempt left before trying again. */
-			if (att->response.data)
-				pfree(att->response.data);
-			memset(att, 0, sizeof(DdbAttempt));
+			requests[i].body = "";
+			requests[i].body_len = 0;
 		}
+		requests[i].response = NULL;
+		calls[i].req = &requests[i];
+		calls[i].state = DDB_CALL_WAITING;
+		calls[i].handle = -1;
+	}
 
-		if (stats)
-			stats->requests++;
-		ddb_attempt(cfg, ep, operation, body, body_len, att);
+	ddb_curl_ensure();
 
-		if (att->response.too_large)
-			ereport(ERROR,
-					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					 errmsg("DynamoDB response too large"),
-					 errdetail("The answer to %s exceeded %zu bytes.",
-							   operation, DDB_MAX_RESPONSE)));
-		if (att->response.out_of_memory)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory"),
-					 errdetail("Failed while reading a DynamoDB response of %zu bytes.",
-							   att->response.len)));
-
-		if (att->result != CURLE_OK)
+	PG_TRY();
+	{
+		for (;;)
 		{
-			if (retry_safe && attempt < max_retries &&
-				ddb_transport_retryable(att->result))
+			TimestampTz now = GetCurrentTimestamp();
+			TimestampTz wake = 0;	/* earliest not_before still ahead */
+			bool		busy[AWS_MAX_CONCURRENCY] = {false};
+			int			running = 0;
+			int			waiting = 0;
+			CURLMcode	mc;
+			CURLMsg    *msg;
+			int			still;
+			int			left;
+
+			for (int i = 0; i < nrequests; i++)
 			{
+				if (calls[i].state == DDB_CALL_RUNNING)
+				{
+					busy[calls[i].handle] = true;
+					running++;
+				}
+			}
+
+			/* Start what may start, in order. */
+			for (int i = 0; i < nrequests && failed == NULL; i++)
+			{
+				DdbCall    *call = &calls[i];
+				int			slot;
+
+				if (call->state != DDB_CALL_WAITING)
+					continue;
+				if (call->not_before > now)
+				{
+					if (wake == 0 || call->not_before < wake)
+						wake = call->not_before;
+					waiting++;
+					continue;
+				}
+				if (running >= width)
+				{
+					waiting++;
+					continue;
+				}
+				for (slot = 0; busy[slot]; slot++)
+					;
+				busy[slot] = true;
 				if (stats)
-					stats->retries++;
-				ddb_backoff_wait(attempt, false);
+				{
+					stats->requests++;
+					if (call->attempts > 0)
+						stats->retries++;
+				}
+				ddb_start(cfg, ep, call, slot);
+				running++;
+			}
+
+			if (running == 0)
+			{
+				if (waiting == 0 || failed != NULL)
+					break;
+				/* Everything left is backing off: sleep on the latch. */
+				ddb_wait_until(wake);
 				continue;
 			}
-			ddb_raise_transport(cfg, ep, att, attempt + 1, retry_safe);
+
+			mc = curl_multi_perform(ddb_multi, &still);
+			if (mc != CURLM_OK)
+				elog(ERROR, "curl_multi_perform failed: %s",
+					 curl_multi_strerror(mc));
+
+			while ((msg = curl_multi_info_read(ddb_multi, &left)) != NULL)
+			{
+				DdbCall    *call = NULL;
+
+				if (msg->msg != CURLMSG_DONE)
+					continue;
+				for (int i = 0; i < nrequests; i++)
+				{
+					if (calls[i].state == DDB_CALL_RUNNING &&
+						ddb_pool[calls[i].handle] == msg->easy_handle)
+					{
+						call = &calls[i];
+						break;
+					}
+				}
+				if (call == NULL)
+					continue;
+				ddb_finish(call, msg->data.result);
+				if (!ddb_judge(cfg, call, max_retries) && failed == NULL)
+					failed = call;
+			}
+
+			if (still > 0)
+			{
+				long		timeout = DDB_POLL_MS;
+
+				if (wake != 0)
+					timeout = Min(timeout,
+								  Max(TimestampDifferenceMilliseconds(GetCurrentTimestamp(),
+																	  wake), 1));
+				/* Shows as an Extension wait in pg_stat_activity. */
+				pgstat_report_wait_start(PG_WAIT_EXTENSION);
+				mc = curl_multi_poll(ddb_multi, NULL, 0, (int) timeout, NULL);
+				pgstat_report_wait_end();
+				if (mc != CURLM_OK)
+					elog(ERROR, "curl_multi_poll failed: %s",
+						 curl_multi_strerror(mc));
+			}
+
+			/* Ctrl-C or statement_timeout: PG_FINALLY drops the transfers. */
+			CHECK_FOR_INTERRUPTS();
 		}
-
-		res = palloc0(sizeof(AwsResponse));
-		res->status = (int) att->status;
-		res->body = att->response.data ? att->response.data : pstrdup("");
-		res->body_len = att->response.len;
-
-		if (att->status >= 200 && att->status < 300)
-		{
-			pfree(att);
-			return res;
-		}
-
-		ddb_parse_error_body(cfg, att, &type, &message);
-
-		if (type && ddb_type_in(type, accepted_errors))
-		{
-			res->error_type = type;
-			res->error_message = message ? message : pstrdup("");
-			pfree(att);
-			return res;
-		}
-
-		throttled = (type && ddb_type_in(type, ddb_throttling_errors)) ||
-			att->status == 429;
-		if (retry_safe && attempt < max_retries &&
-			(throttled || att->status >= 500 ||
-			 (type && ddb_type_in(type, ddb_server_errors))))
-		{
-			if (stats)
-				stats->retries++;
-			pfree(res);
-			ddb_backoff_wait(attempt, throttled);
-			continue;
-		}
-
-		ddb_raise_http(ep, att->status, type, message, attempt + 1,
-					   retry_safe);
+		abandoned = false;
 	}
+	PG_FINALLY();
+	{
+		for (int i = 0; i < nrequests; i++)
+		{
+			if (calls[i].state == DDB_CALL_RUNNING)
+			{
+				ddb_detach(&calls[i]);
+				calls[i].state = DDB_CALL_WAITING;
+			}
+		}
+
+		/*
+		 * A transfer cut short may have left a half-read response on its
+		 * connection; start the next statement from fresh handles rather
+		 * than trust libcurl to notice.
+		 */
+		if (abandoned)
+			ddb_curl_discard();
+	}
+	PG_END_TRY();
+
+	if (failed != NULL)
+		ddb_raise_failed(cfg, ep, failed);
 }
 
 /*
@@ -399,142 +527,243 @@ ddb_parse_endpoint(const AwsConfig *cfg)
 }
 
 /*
- * Send one signed request and wait for its answer, checking for interrupts
- * every DDB_POLL_MS.  Transport failures and HTTP errors are recorded in
- * *att, not raised; what is raised here (interrupts, libcurl breakage) first
- * detaches the transfer.
+ * Start one attempt of a call on pool handle slot: sign it afresh (a retry
+ * may cross a clock second) and attach its transfer.  The headers are kept
+ * in the call as soon as they exist, so that whoever unwinds frees them.
  */
 static void
-ddb_attempt(const AwsConfig *cfg, const DdbEndpoint *ep,
-			const char *operation, const char *body, size_t body_len,
-			DdbAttempt *att)
+ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
+		  int slot)
 {
-	struct curl_slist *volatile headers = NULL;
-	volatile bool attached = false;
-	volatile bool finished = false;
+	AwsRequest *req = call->req;
+	CURL	   *easy = ddb_handle(slot);
+	DdbAttempt *att;
+	struct curl_slist *headers = NULL;
+	CURLMcode	mc;
 
-	ddb_curl_ensure();
-
+	if (call->att == NULL)
+		call->att = palloc0(sizeof(DdbAttempt));
+	else
+	{
+		/* Drop what the failed attempt left before trying again. */
+		if (call->att->response.data)
+			pfree(call->att->response.data);
+		memset(call->att, 0, sizeof(DdbAttempt));
+	}
+	att = call->att;
 	att->result = CURLE_FAILED_INIT;
 	att->response.cxt = CurrentMemoryContext;
+	call->attempts++;
+	call->handle = slot;
 
-	PG_TRY();
+	headers = ddb_header_append(headers, psprintf("Host: %s", ep->host));
+	call->headers = headers;
+	headers = ddb_header_append(headers, "Content-Type: " DDB_CONTENT_TYPE);
+	headers = ddb_header_append(headers,
+								psprintf("X-Amz-Target: " DDB_TARGET_PREFIX "%s",
+										 req->operation));
+
+	/*
+	 * Empty values make libcurl drop these headers: "Expect: 100-continue"
+	 * would cost a round trip on large bodies, and nothing unsigned beyond
+	 * Content-Length needs to travel.
+	 */
+	headers = ddb_header_append(headers, "Expect:");
+	headers = ddb_header_append(headers, "Accept:");
+	headers = ddb_sign(cfg, ep, req->operation, req->body, req->body_len,
+					   headers, att->signature);
+
+	/*
+	 * The handle is reused, so every option a previous call may have set is
+	 * set again here.
+	 */
+	ddb_setopt(easy, CURLOPT_URL, ep->url);
+	ddb_setopt(easy, CURLOPT_HTTPHEADER, headers);
+	ddb_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
+	ddb_setopt(easy, CURLOPT_POSTFIELDS, req->body);
+	ddb_setopt(easy, CURLOPT_WRITEFUNCTION, ddb_write_cb);
+	ddb_setopt(easy, CURLOPT_WRITEDATA, &att->response);
+	ddb_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+			   (long) Max(cfg->connect_timeout_ms, 0));
+	ddb_setopt(easy, CURLOPT_TIMEOUT_MS,
+			   (long) Max(cfg->request_timeout_ms, 0));
+
+	ddb_errbufs[slot][0] = '\0';
+	mc = curl_multi_add_handle(ddb_multi, easy);
+	if (mc != CURLM_OK)
+		elog(ERROR, "curl_multi_add_handle failed: %s",
+			 curl_multi_strerror(mc));
+	call->state = DDB_CALL_RUNNING;
+}
+
+/* Record how a finished attempt went, and detach its transfer. */
+static void
+ddb_finish(DdbCall *call, CURLcode result)
+{
+	CURL	   *easy = ddb_pool[call->handle];
+	DdbAttempt *att = call->att;
+	curl_off_t	total_us = 0;
+	long		connects = 0;
+	long		request_size = 0;
+
+	att->result = result;
+	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &att->status);
+	curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_size);
+	curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
+	curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
+	att->sent = request_size > 0;
+	strlcpy(att->errbuf, ddb_errbufs[call->handle], sizeof(att->errbuf));
+
+	elog(DEBUG2,
+		 "DynamoDB %s: HTTP status %ld, libcurl code %d, %ld ms, %ld new connection(s)",
+		 call->req->operation, att->status, (int) att->result,
+		 (long) (total_us / 1000), connects);
+
+	ddb_detach(call);
+}
+
+/* Take a call's transfer out of the multi handle.  Never raises. */
+static void
+ddb_detach(DdbCall *call)
+{
+	CURL	   *easy = ddb_pool[call->handle];
+
+	if (easy)
 	{
-		char	   *line;
-		CURLMcode	mc;
-		CURLMsg    *msg;
-		int			running;
-		int			left;
-		curl_off_t	total_us = 0;
-		long		connects = 0;
-		long		request_size = 0;
-
-		line = psprintf("Host: %s", ep->host);
-		headers = ddb_header_append(headers, line);
-		headers = ddb_header_append(headers,
-									"Content-Type: " DDB_CONTENT_TYPE);
-		line = psprintf("X-Amz-Target: " DDB_TARGET_PREFIX "%s", operation);
-		headers = ddb_header_append(headers, line);
-
-		/*
-		 * Empty values make libcurl drop these headers: "Expect:
-		 * 100-continue" would cost a round trip on large bodies, and nothing
-		 * unsigned beyond Content-Length needs to travel.
-		 */
-		headers = ddb_header_append(headers, "Expect:");
-		headers = ddb_header_append(headers, "Accept:");
-		headers = ddb_sign(cfg, ep, operation, body, body_len, headers,
-						   att->signature);
-
-		/*
-		 * The handle is reused, so every option a previous call may have set
-		 * is set again here.
-		 */
-		ddb_setopt(ddb_easy, CURLOPT_URL, ep->url);
-		ddb_setopt(ddb_easy, CURLOPT_HTTPHEADER, headers);
-		ddb_setopt(ddb_easy, CURLOPT_POSTFIELDSIZE_LARGE,
-				   (curl_off_t) body_len);
-		ddb_setopt(ddb_easy, CURLOPT_POSTFIELDS, body);
-		ddb_setopt(ddb_easy, CURLOPT_WRITEFUNCTION, ddb_write_cb);
-		ddb_setopt(ddb_easy, CURLOPT_WRITEDATA, &att->response);
-		ddb_setopt(ddb_easy, CURLOPT_CONNECTTIMEOUT_MS,
-				   (long) Max(cfg->connect_timeout_ms, 0));
-		ddb_setopt(ddb_easy, CURLOPT_TIMEOUT_MS,
-				   (long) Max(cfg->request_timeout_ms, 0));
-
-		ddb_curl_errbuf[0] = '\0';
-		mc = curl_multi_add_handle(ddb_multi, ddb_easy);
-		if (mc != CURLM_OK)
-			elog(ERROR, "curl_multi_add_handle failed: %s",
-				 curl_multi_strerror(mc));
-		attached = true;
-
-		for (;;)
-		{
-			mc = curl_multi_perform(ddb_multi, &running);
-			if (mc != CURLM_OK)
-				elog(ERROR, "curl_multi_perform failed: %s",
-					 curl_multi_strerror(mc));
-			if (running == 0)
-				break;
-
-			/* Shows as an Extension wait in pg_stat_activity. */
-			pgstat_report_wait_start(PG_WAIT_EXTENSION);
-			mc = curl_multi_poll(ddb_multi, NULL, 0, DDB_POLL_MS, NULL);
-			pgstat_report_wait_end();
-			if (mc != CURLM_OK)
-				elog(ERROR, "curl_multi_poll failed: %s",
-					 curl_multi_strerror(mc));
-
-			/* Ctrl-C or statement_timeout: PG_FINALLY drops the transfer. */
-			CHECK_FOR_INTERRUPTS();
-		}
-
-		while ((msg = curl_multi_info_read(ddb_multi, &left)) != NULL)
-		{
-			if (msg->msg == CURLMSG_DONE && msg->easy_handle == ddb_easy)
-				att->result = msg->data.result;
-		}
-		finished = true;
-
-		curl_easy_getinfo(ddb_easy, CURLINFO_RESPONSE_CODE, &att->status);
-		curl_easy_getinfo(ddb_easy, CURLINFO_REQUEST_SIZE, &request_size);
-		curl_easy_getinfo(ddb_easy, CURLINFO_NUM_CONNECTS, &connects);
-		curl_easy_getinfo(ddb_easy, CURLINFO_TOTAL_TIME_T, &total_us);
-		att->sent = request_size > 0;
-		strlcpy(att->errbuf, ddb_curl_errbuf, sizeof(att->errbuf));
-
-		elog(DEBUG2,
-			 "DynamoDB %s: HTTP status %ld, libcurl code %d, %ld ms, %ld new connection(s)",
-			 operation, att->status, (int) att->result,
-			 (long) (total_us / 1000), connects);
+		curl_multi_remove_handle(ddb_multi, easy);
+		/* Leave no pointer into memory that is about to go. */
+		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(easy, CURLOPT_WRITEDATA, NULL);
+		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
 	}
-	PG_FINALLY();
-	{
-		if (attached)
-			curl_multi_remove_handle(ddb_multi, ddb_easy);
-		if (ddb_easy)
-		{
-			/* Leave no pointer into memory that is about to go. */
-			curl_easy_setopt(ddb_easy, CURLOPT_HTTPHEADER, NULL);
-			curl_easy_setopt(ddb_easy, CURLOPT_WRITEDATA, NULL);
-		}
-		curl_slist_free_all(headers);
-
-		/*
-		 * A transfer cut short may have left a half-read response on its
-		 * connection; start the next statement from fresh handles rather
-		 * than trust libcurl to notice.
-		 */
-		if (!finished)
-			ddb_curl_discard();
-	}
-	PG_END_TRY();
+	curl_slist_free_all(call->headers);
+	call->headers = NULL;
+	call->handle = -1;
 }
 
 /*
- * Create the backend's libcurl handles on first use.  Options that never
- * change are set here; per-request ones in ddb_attempt.
+ * Decide what a finished attempt comes to.  Returns true when the call is
+ * done (answered, or to be retried later) and false when it failed; the
+ * failure is raised by ddb_raise_failed once nothing is in flight.
+ *
+ * What may be retried depends on the request's AwsRetry.  Throttling and a
+ * connection that never carried the request are retried always: DynamoDB
+ * did not run it.  After no answer or a 5xx, the request may have run, so
+ * only AWS_RETRY_SAFE and AWS_RETRY_CHECKED requests are sent again, and
+ * the latter learn from AwsResponse.uncertain that it happened.
+ */
+static bool
+ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries)
+{
+	DdbAttempt *att = call->att;
+	AwsRequest *req = call->req;
+	AwsResponse *res;
+	bool		may_repeat = (req->retry != AWS_RETRY_UNSENT);
+	bool		can_retry = (call->attempts <= max_retries);
+	char	   *type = NULL;
+	char	   *message = NULL;
+	bool		throttled;
+
+	if (att->response.too_large)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("DynamoDB response too large"),
+				 errdetail("The answer to %s exceeded %zu bytes.",
+						   req->operation, DDB_MAX_RESPONSE)));
+	if (att->response.out_of_memory)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Failed while reading a DynamoDB response of %zu bytes.",
+						   att->response.len)));
+
+	if (att->result != CURLE_OK)
+	{
+		bool		retryable = ddb_transport_retryable(att->result);
+
+		if (can_retry && retryable && (may_repeat || !att->sent))
+		{
+			call->uncertain |= att->sent;
+			call->not_before = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														   ddb_backoff_ms(call->attempts - 1, false));
+			call->state = DDB_CALL_WAITING;
+			return true;
+		}
+		call->maybe_applied = req->retry != AWS_RETRY_SAFE &&
+			(att->sent || call->uncertain);
+		call->state = DDB_CALL_FAILED;
+		return false;
+	}
+
+	res = palloc0(sizeof(AwsResponse));
+	res->status = (int) att->status;
+	res->body = att->response.data ? att->response.data : pstrdup("");
+	res->body_len = att->response.len;
+	res->uncertain = call->uncertain;
+
+	if (att->status >= 200 && att->status < 300)
+	{
+		req->response = res;
+		call->state = DDB_CALL_DONE;
+		return true;
+	}
+
+	ddb_parse_error_body(cfg, att, &type, &message);
+
+	if (type && ddb_type_in(type, req->accepted_errors))
+	{
+		res->error_type = type;
+		res->error_message = message ? message : pstrdup("");
+		req->response = res;
+		call->state = DDB_CALL_DONE;
+		return true;
+	}
+
+	throttled = (type && ddb_type_in(type, ddb_throttling_errors)) ||
+		att->status == 429;
+	if (can_retry &&
+		(throttled ||
+		 (may_repeat &&
+		  (att->status >= 500 ||
+		   (type && ddb_type_in(type, ddb_server_errors))))))
+	{
+		if (!throttled)
+			call->uncertain = true;
+		pfree(res);
+		/* The body goes with the attempt's buffer at the next start. */
+		call->not_before = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													   ddb_backoff_ms(call->attempts - 1, throttled));
+		call->state = DDB_CALL_WAITING;
+		return true;
+	}
+
+	pfree(res);
+	call->maybe_applied = req->retry != AWS_RETRY_SAFE && !throttled &&
+		(call->uncertain || att->status >= 500 ||
+		 (type && ddb_type_in(type, ddb_server_errors)));
+	call->state = DDB_CALL_FAILED;
+	return false;
+}
+
+/* Raise the error of a call that ddb_judge found failed. */
+static void
+ddb_raise_failed(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call)
+{
+	DdbAttempt *att = call->att;
+	char	   *type = NULL;
+	char	   *message = NULL;
+
+	if (att->result != CURLE_OK)
+		ddb_raise_transport(cfg, ep, att, call->attempts, call->maybe_applied);
+	ddb_parse_error_body(cfg, att, &type, &message);
+	ddb_raise_http(ep, att->status, type, message, call->attempts,
+				   call->maybe_applied);
+}
+
+/*
+ * Create the backend's multi handle on first use.  It keeps up to
+ * AWS_MAX_CONCURRENCY idle connections, whatever number of easy handles
+ * happens to be attached.
  */
 static void
 ddb_curl_ensure(void)
@@ -556,43 +785,55 @@ ddb_curl_ensure(void)
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory"),
 					 errdetail("Failed on creating a libcurl multi handle.")));
+		if (curl_multi_setopt(ddb_multi, CURLMOPT_MAXCONNECTS,
+							  (long) AWS_MAX_CONCURRENCY) != CURLM_OK)
+			elog(ERROR, "could not set libcurl option CURLMOPT_MAXCONNECTS");
 	}
+}
 
-	if (ddb_easy == NULL)
+/*
+ * The easy handle of pool slot, created on first use.  Options that never
+ * change are set here; per-request ones in ddb_start.
+ */
+static CURL *
+ddb_handle(int slot)
+{
+	CURL	   *volatile easy;
+
+	if (ddb_pool[slot] != NULL)
+		return ddb_pool[slot];
+
+	easy = curl_easy_init();
+	if (easy == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Failed on creating a libcurl handle.")));
+
+	/* Publish the handle only once it is fully configured. */
+	PG_TRY();
 	{
-		CURL	   *volatile easy = curl_easy_init();
-
-		if (easy == NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_OUT_OF_MEMORY),
-					 errmsg("out of memory"),
-					 errdetail("Failed on creating a libcurl handle.")));
-
-		/* Publish the handle only once it is fully configured. */
-		PG_TRY();
-		{
-			/* Signals belong to the backend (SIGALRM is statement_timeout's). */
-			ddb_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-			ddb_setopt(easy, CURLOPT_ERRORBUFFER, ddb_curl_errbuf);
-			ddb_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
-			ddb_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
-			ddb_setopt(easy, CURLOPT_NOPROGRESS, 1L);
-			ddb_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
-			/* DynamoDB speaks HTTP/1.1; no ALPN surprises. */
-			ddb_setopt(easy, CURLOPT_HTTP_VERSION,
-					   (long) CURL_HTTP_VERSION_1_1);
+		/* Signals belong to the backend (SIGALRM is statement_timeout's). */
+		ddb_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+		ddb_setopt(easy, CURLOPT_ERRORBUFFER, ddb_errbufs[slot]);
+		ddb_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+		ddb_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
+		ddb_setopt(easy, CURLOPT_NOPROGRESS, 1L);
+		ddb_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+		/* DynamoDB speaks HTTP/1.1; no ALPN surprises. */
+		ddb_setopt(easy, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_1_1);
 #if LIBCURL_VERSION_NUM >= 0x075500
-			ddb_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+		ddb_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
-		}
-		PG_CATCH();
-		{
-			curl_easy_cleanup(easy);
-			PG_RE_THROW();
-		}
-		PG_END_TRY();
-		ddb_easy = easy;
 	}
+	PG_CATCH();
+	{
+		curl_easy_cleanup(easy);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
+	ddb_pool[slot] = easy;
+	return easy;
 }
 
 /*
@@ -602,11 +843,18 @@ ddb_curl_ensure(void)
 static void
 ddb_curl_discard(void)
 {
-	if (ddb_easy)
-		curl_easy_cleanup(ddb_easy);
+	for (int i = 0; i < AWS_MAX_CONCURRENCY; i++)
+	{
+		if (ddb_pool[i])
+		{
+			if (ddb_multi)
+				curl_multi_remove_handle(ddb_multi, ddb_pool[i]);
+			curl_easy_cleanup(ddb_pool[i]);
+		}
+		ddb_pool[i] = NULL;
+	}
 	if (ddb_multi)
 		curl_multi_cleanup(ddb_multi);
-	ddb_easy = NULL;
 	ddb_multi = NULL;
 }
 
@@ -979,23 +1227,25 @@ ddb_type_in(const char *type, const char *const *list)
 }
 
 /*
- * Wait before retry number retry + 1: a random time up to base * 2^retry,
- * capped ("full jitter"), so that backends throttled together do not come
- * back together.  The wait is on the latch, so it can be cancelled.
+ * The wait before retry number retry + 1: a random time up to
+ * base * 2^retry, capped ("full jitter"), so that backends throttled
+ * together do not come back together.
  */
-static void
-ddb_backoff_wait(int retry, bool throttled)
+static long
+ddb_backoff_ms(int retry, bool throttled)
 {
 	long		ceiling = throttled ? DDB_THROTTLE_BACKOFF_BASE_MS :
 		DDB_BACKOFF_BASE_MS;
-	long		delay_ms;
-	TimestampTz until;
 
 	ceiling <<= Min(retry, 16);
 	ceiling = Min(ceiling, DDB_BACKOFF_CAP_MS);
-	delay_ms = (long) (pg_prng_double(&pg_global_prng_state) * ceiling);
-	until = TimestampTzPlusMilliseconds(GetCurrentTimestamp(), delay_ms);
+	return (long) (pg_prng_double(&pg_global_prng_state) * ceiling);
+}
 
+/* Sleep until a time, on the latch, so that it can be cancelled. */
+static void
+ddb_wait_until(TimestampTz until)
+{
 	for (;;)
 	{
 		long		left;
@@ -1038,23 +1288,24 @@ ddb_attempts_note(int attempts)
  * Nothing was sent (DNS, refused, connect timeout, TLS handshake): the
  * endpoint is unreachable, ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION.
  * The request was sent and then timed out or the connection broke: the
- * class 08 ERRCODE_CONNECTION_FAILURE, and for a call that is not safe to
- * repeat a hint that it may have taken effect.
+ * class 08 ERRCODE_CONNECTION_FAILURE.  When this or an earlier attempt of
+ * a write may have taken effect, a hint says so.
  */
 static void
 ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
-					const DdbAttempt *att, int attempts, bool retry_safe)
+					const DdbAttempt *att, int attempts, bool maybe_applied)
 {
 	const char *why = att->errbuf[0] ? att->errbuf :
 		curl_easy_strerror(att->result);
 	const char *note = ddb_attempts_note(attempts);
-	bool		maybe_done = att->sent && !retry_safe;
 
 	if (!att->sent)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
 				 errmsg("could not connect to DynamoDB at %s", ep->display),
-				 errdetail("%s%s", ddb_sentence(why), note)));
+				 errdetail("%s%s", ddb_sentence(why), note),
+				 maybe_applied ?
+				 errhint("An earlier attempt of the request may have taken effect in DynamoDB.") : 0));
 
 	if (att->result == CURLE_OPERATION_TIMEDOUT)
 		ereport(ERROR,
@@ -1062,14 +1313,14 @@ ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
 				 errmsg("DynamoDB request timed out"),
 				 errdetail("No answer from %s within %d ms.%s",
 						   ep->display, cfg->request_timeout_ms, note),
-				 maybe_done ?
+				 maybe_applied ?
 				 errhint("The request may have taken effect in DynamoDB.") : 0));
 
 	ereport(ERROR,
 			(errcode(ERRCODE_CONNECTION_FAILURE),
 			 errmsg("lost connection to DynamoDB at %s", ep->display),
 			 errdetail("%s%s", ddb_sentence(why), note),
-			 maybe_done ?
+			 maybe_applied ?
 			 errhint("The request may have taken effect in DynamoDB.") : 0));
 	pg_unreachable();
 }
@@ -1091,7 +1342,7 @@ ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
  */
 static void
 ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
-			   const char *message, int attempts, bool retry_safe)
+			   const char *message, int attempts, bool maybe_applied)
 {
 	StringInfoData detail;
 	const char *note = ddb_attempts_note(attempts);
@@ -1142,7 +1393,7 @@ ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
 				(errcode(ERRCODE_CONNECTION_FAILURE),
 				 errmsg("DynamoDB failed to process the request"),
 				 errdetail("%s", detail.data),
-				 !retry_safe ?
+				 maybe_applied ?
 				 errhint("The request may have taken effect in DynamoDB.") : 0));
 
 	ereport(ERROR,

@@ -40,6 +40,13 @@ typedef struct AwsResponse
 	/* Set only when DynamoDB answered with an error the caller accepted: */
 	char	   *error_type;		/* "ConditionalCheckFailedException" */
 	char	   *error_message;
+
+	/*
+	 * An earlier attempt got no definite answer (the connection broke after
+	 * the request was sent, or DynamoDB answered 5xx), so it may have taken
+	 * effect.  Only AWS_RETRY_CHECKED requests are retried after that.
+	 */
+	bool		uncertain;
 } AwsResponse;
 
 /*
@@ -47,10 +54,13 @@ typedef struct AwsResponse
  *
  * Throttling, 5xx answers and transport failures are retried with backoff
  * (waiting on the latch) up to cfg->max_retries times when retry_safe is
- * true.  An error whose type is listed in accepted_errors (NULL-terminated,
- * may be NULL) is returned to the caller with error_type set; any other
- * error is raised.  Ctrl-C and statement_timeout stop a request in flight.
- * The result is palloc'd in CurrentMemoryContext.
+ * true.  When it is false, only failures after which DynamoDB provably never
+ * ran the request are retried: throttling, and a connection that failed
+ * before the request was sent.  An error whose type is listed in
+ * accepted_errors (NULL-terminated, may be NULL) is returned to the caller
+ * with error_type set; any other error is raised.  Ctrl-C and
+ * statement_timeout stop a request in flight.  The result is palloc'd in
+ * CurrentMemoryContext.
  */
 extern AwsResponse *aws_dynamodb_call(const AwsConfig *cfg,
 									  const char *operation,
@@ -58,5 +68,44 @@ extern AwsResponse *aws_dynamodb_call(const AwsConfig *cfg,
 									  bool retry_safe,
 									  const char *const *accepted_errors,
 									  AwsCallStats *stats);
+
+/*
+ * When a request may be sent again after a failure that left its fate
+ * unknown (no answer, or a 5xx).
+ */
+typedef enum AwsRetry
+{
+	AWS_RETRY_SAFE,				/* reads: retry whatever may pass */
+	AWS_RETRY_UNSENT,			/* only when DynamoDB provably never ran it */
+	AWS_RETRY_CHECKED			/* writes that cannot apply twice (conditional
+								 * or idempotent): retry, and tell the caller
+								 * in AwsResponse.uncertain that an earlier
+								 * attempt may have applied */
+} AwsRetry;
+
+/* One request of aws_dynamodb_call_many. */
+typedef struct AwsRequest
+{
+	const char *operation;		/* "UpdateItem" */
+	const char *body;
+	size_t		body_len;
+	AwsRetry	retry;
+	const char *const *accepted_errors;
+	AwsResponse *response;		/* out: set when the request completed */
+} AwsRequest;
+
+/*
+ * Run nrequests calls, up to concurrency of them at a time, each on its own
+ * kept-alive connection, with the retries of aws_dynamodb_call per request.
+ * When one fails, no further request is started, those in flight are
+ * awaited, and then the failure is raised: requests already answered have
+ * taken effect.
+ */
+extern void aws_dynamodb_call_many(const AwsConfig *cfg,
+								   AwsRequest *requests, int nrequests,
+								   int concurrency, AwsCallStats *stats);
+
+/* Most requests aws_dynamodb_call_many keeps in flight at once. */
+#define AWS_MAX_CONCURRENCY		32
 
 #endif							/* AWS_CLIENT_H */
