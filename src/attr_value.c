@@ -13,14 +13,20 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "catalog/pg_type.h"
 #include "common/base64.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "parser/parse_coerce.h"
 #include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
 #include "utils/fmgrprotos.h"
+#include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/numeric.h"
 #include "utils/timestamp.h"
 
 #include "attr_value.h"
@@ -434,4 +440,649 @@ attr_append_json(StringInfo buf, JsonbValue *av)
 		}
 		appendStringInfoChar(buf, ']');
 	}
+}
+
+
+/* ----------------------------------------------------------------------
+ * Datums -> AttributeValues, for writes
+ *
+ * What SQL writes must read back the same, in SQL and in dynastore: the
+ * payload as S (text as is, JSON as its text, bytes as standard padded
+ * base64), an empty or NULL value as NULL, "expires" as N epoch seconds,
+ * fields as S.  Other columns take their natural type: numbers N, booleans
+ * BOOL, jsonb the AttributeValue of the same shape, timestamps ISO 8601
+ * text that the read side parses back.  Strings go out in UTF-8.
+ * ----------------------------------------------------------------------
+ */
+
+static char *
+to_utf8(const char *s)
+{
+	return pg_server_to_any(s, strlen(s), PG_UTF8);
+}
+
+/* {"S":"..."} of a UTF-8 string; *size gets what DynamoDB counts. */
+static char *
+av_string(const char *utf8, size_t *size)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"S\":");
+	escape_json(&buf, utf8);
+	appendStringInfoChar(&buf, '}');
+	*size = strlen(utf8);
+	return buf.data;
+}
+
+/* DynamoDB's size of a number: a byte per two significant digits, and one. */
+static size_t
+number_size(const char *num)
+{
+	int			digits = 0;
+	const char *p;
+
+	for (p = num; *p && *p != 'e' && *p != 'E'; p++)
+		if (*p >= '0' && *p <= '9')
+			digits++;
+	return (digits + 1) / 2 + 1;
+}
+
+/* {"N":"..."} of number text, which needs no escaping. */
+static char *
+av_number(const char *num, size_t *size)
+{
+	*size = number_size(num);
+	return psprintf("{\"N\":\"%s\"}", num);
+}
+
+/* Standard padded base64, as dynastore keeps bytes. */
+static char *
+base64_text(const char *data, int len)
+{
+	int			enclen = pg_b64_enc_len(len);
+	char	   *out = palloc(enclen + 1);
+	int			n = pg_b64_encode(data, len, out, enclen);
+
+	if (n < 0)
+		elog(ERROR, "could not encode %d bytes as base64", len);
+	out[n] = '\0';
+	return out;
+}
+
+/*
+ * A timestamp as ISO 8601 text ("2024-05-01T10:00:00Z", fractions of a
+ * second only when there are some), independent of DateStyle.
+ */
+static char *
+iso_timestamp(Timestamp ts, bool zulu, DsColumn *col)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	StringInfoData buf;
+
+	if (TIMESTAMP_NOT_FINITE(ts) ||
+		timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0 ||
+		tm.tm_year < 1 || tm.tm_year > 9999)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("value of column \"%s\" is out of range for DynamoDB",
+						col->colname),
+				 errdetail("Timestamps are written as ISO 8601 text of the years 1 to 9999.")));
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "%04d-%02d-%02dT%02d:%02d:%02d",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+	{
+		char		frac[8];
+		int			end;
+
+		snprintf(frac, sizeof(frac), ".%06d", (int) fsec);
+		for (end = strlen(frac); frac[end - 1] == '0'; end--)
+			;
+		appendBinaryStringInfo(&buf, frac, end);
+	}
+	if (zulu)
+		appendStringInfoChar(&buf, 'Z');
+	return buf.data;
+}
+
+static void
+check_finite_number(DsColumn *col, bool finite)
+{
+	if (!finite)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("value of column \"%s\" cannot be stored in DynamoDB",
+						col->colname),
+				 errdetail("DynamoDB numbers cannot be NaN or infinite.")));
+}
+
+static void jsonb_value_av(StringInfo buf, JsonbValue *v, size_t *size);
+
+/* The AttributeValue of the same shape as a jsonb container. */
+static void
+jsonb_container_av(StringInfo buf, JsonbContainer *c, size_t *size)
+{
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	bool		first = true;
+	bool		object;
+
+	check_stack_depth();
+	if (JsonContainerIsScalar(c))
+	{
+		JsonbExtractScalar(c, &v);
+		jsonb_value_av(buf, &v, size);
+		return;
+	}
+
+	object = JsonContainerIsObject(c);
+	appendStringInfoString(buf, object ? "{\"M\":{" : "{\"L\":[");
+	*size += 3;
+	it = JsonbIteratorInit(c);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			char	   *key = to_utf8(pnstrdup(v.val.string.val,
+											   v.val.string.len));
+
+			if (!first)
+				appendStringInfoChar(buf, ',');
+			first = false;
+			escape_json(buf, key);
+			appendStringInfoChar(buf, ':');
+			*size += strlen(key) + 1;
+		}
+		else if (tok == WJB_VALUE)
+			jsonb_value_av(buf, &v, size);
+		else if (tok == WJB_ELEM)
+		{
+			if (!first)
+				appendStringInfoChar(buf, ',');
+			first = false;
+			jsonb_value_av(buf, &v, size);
+			*size += 1;
+		}
+	}
+	appendStringInfoString(buf, object ? "}}" : "]}");
+}
+
+static void
+jsonb_value_av(StringInfo buf, JsonbValue *v, size_t *size)
+{
+	size_t		n = 0;
+
+	switch (v->type)
+	{
+		case jbvNull:
+			appendStringInfoString(buf, "{\"NULL\":true}");
+			*size += 1;
+			break;
+		case jbvBool:
+			appendStringInfoString(buf, v->val.boolean ?
+								   "{\"BOOL\":true}" : "{\"BOOL\":false}");
+			*size += 1;
+			break;
+		case jbvNumeric:
+			appendStringInfoString(buf,
+								   av_number(DatumGetCString(DirectFunctionCall1(numeric_out,
+																				 NumericGetDatum(v->val.numeric))),
+											 &n));
+			*size += n;
+			break;
+		case jbvString:
+			appendStringInfoString(buf,
+								   av_string(to_utf8(pnstrdup(v->val.string.val,
+															  v->val.string.len)),
+											 &n));
+			*size += n;
+			break;
+		case jbvBinary:
+			jsonb_container_av(buf, v->val.binary.data, size);
+			break;
+		default:
+			elog(ERROR, "unexpected jsonb value type %d", (int) v->type);
+	}
+}
+
+/* A key column's value as UTF-8 text. */
+char *
+attr_key_text(DsColumn *col, Datum value)
+{
+	return to_utf8(OutputFunctionCall(&col->outfunc, value));
+}
+
+/* A version column's value (bigint, integer or numeric). */
+int64
+attr_version_value(DsColumn *col, Datum value)
+{
+	Oid			t = getBaseType(col->typid);
+
+	if (t == INT8OID)
+		return DatumGetInt64(value);
+	if (t == INT4OID)
+		return (int64) DatumGetInt32(value);
+	return DatumGetInt64(DirectFunctionCall1(numeric_int8, value));
+}
+
+/* "expires" as whole epoch seconds, rounded down, as dynastore keeps it. */
+static char *
+expires_number(DsColumn *col, Datum value)
+{
+	Oid			t = getBaseType(col->typid);
+
+	if (t == TIMESTAMPOID)
+	{
+		if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)))
+			check_finite_number(col, false);
+		value = DirectFunctionCall1(timestamp_timestamptz, value);
+		t = TIMESTAMPTZOID;
+	}
+	if (t == TIMESTAMPTZOID)
+	{
+		TimestampTz ts = DatumGetTimestampTz(value);
+		int64		secs;
+
+		if (TIMESTAMP_NOT_FINITE(ts))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("value of column \"%s\" cannot be stored in DynamoDB",
+							col->colname),
+					 errdetail("\"expires\" holds epoch seconds, which cannot be infinite.")));
+		secs = ts / USECS_PER_SEC;
+		if (ts < 0 && secs * USECS_PER_SEC != ts)
+			secs--;
+		secs += (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+		return psprintf(INT64_FORMAT, secs);
+	}
+	if (t == NUMERICOID)
+	{
+		check_finite_number(col, !numeric_is_nan(DatumGetNumeric(value)) &&
+							!numeric_is_inf(DatumGetNumeric(value)));
+		value = DirectFunctionCall1(numeric_floor, value);
+	}
+	return OutputFunctionCall(&col->outfunc, value);
+}
+
+/*
+ * The attribute a column writes.  Its value is NULL when the column says
+ * "no attribute" (SQL NULL, except for the payload, which dynastore keeps
+ * as NULL): an INSERT leaves the attribute out, an UPDATE removes it.
+ * The fields column has its own function below.
+ */
+DdbAttr *
+attr_from_datum(DsColumn *col, Datum value, bool isnull)
+{
+	Oid			t = getBaseType(col->typid);
+	const char *name = to_utf8(col->attribute);
+	char	   *av = NULL;
+	size_t		size = 0;
+
+	Assert(col->role != DS_ROLE_FIELDS);
+
+	if (col->role == DS_ROLE_VALUE)
+	{
+		char	   *text = NULL;
+
+		if (isnull)
+			;
+		else if (t == BYTEAOID)
+		{
+			bytea	   *b = DatumGetByteaPP(value);
+
+			if (VARSIZE_ANY_EXHDR(b) > 0)
+				text = base64_text(VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
+		}
+		else if (t == JSONBOID)
+		{
+			Jsonb	   *jb = DatumGetJsonbP(value);
+
+			text = to_utf8(JsonbToCString(NULL, &jb->root, VARSIZE(jb)));
+		}
+		else
+			text = to_utf8(OutputFunctionCall(&col->outfunc, value));
+
+		/* dynastore stores an empty value as NULL */
+		if (text == NULL || text[0] == '\0')
+		{
+			av = pstrdup("{\"NULL\":true}");
+			size = 1;
+		}
+		else
+			av = av_string(text, &size);
+		return ddb_attr_make(name, av, size);
+	}
+
+	if (isnull)
+		return ddb_attr_make(name, NULL, 0);
+
+	if (col->role == DS_ROLE_EXPIRES)
+	{
+		av = av_number(expires_number(col, value), &size);
+		return ddb_attr_make(name, av, size);
+	}
+
+	switch (t)
+	{
+		case BOOLOID:
+			av = pstrdup(DatumGetBool(value) ?
+						 "{\"BOOL\":true}" : "{\"BOOL\":false}");
+			size = 1;
+			break;
+		case INT2OID:
+		case INT4OID:
+		case INT8OID:
+		case OIDOID:
+			av = av_number(OutputFunctionCall(&col->outfunc, value), &size);
+			break;
+		case NUMERICOID:
+			check_finite_number(col, !numeric_is_nan(DatumGetNumeric(value)) &&
+								!numeric_is_inf(DatumGetNumeric(value)));
+			av = av_number(OutputFunctionCall(&col->outfunc, value), &size);
+			break;
+		case FLOAT4OID:
+		case FLOAT8OID:
+			{
+				double		d = (t == FLOAT4OID) ?
+					(double) DatumGetFloat4(value) : DatumGetFloat8(value);
+
+				check_finite_number(col, !isnan(d) && !isinf(d));
+				av = av_number(OutputFunctionCall(&col->outfunc, value),
+							   &size);
+				break;
+			}
+		case TIMESTAMPTZOID:
+			av = av_string(iso_timestamp(DatumGetTimestampTz(value), true, col),
+						   &size);
+			break;
+		case TIMESTAMPOID:
+			av = av_string(iso_timestamp(DatumGetTimestamp(value), false, col),
+						   &size);
+			break;
+		case DATEOID:
+			{
+				DateADT		d = DatumGetDateADT(value);
+				int			y,
+							m,
+							dd;
+
+				if (DATE_NOT_FINITE(d))
+					check_finite_number(col, false);
+				j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
+				av = av_string(psprintf("%04d-%02d-%02d", y, m, dd), &size);
+				break;
+			}
+		case JSONBOID:
+		case JSONOID:
+			{
+				Jsonb	   *jb = attr_fields_jsonb(col, value);
+				StringInfoData buf;
+
+				initStringInfo(&buf);
+				jsonb_container_av(&buf, &jb->root, &size);
+				av = buf.data;
+				break;
+			}
+		case BYTEAOID:
+			{
+				bytea	   *b = DatumGetByteaPP(value);
+
+				av = av_string(base64_text(VARDATA_ANY(b),
+										   VARSIZE_ANY_EXHDR(b)), &size);
+				break;
+			}
+		default:
+			av = av_string(to_utf8(OutputFunctionCall(&col->outfunc, value)),
+						   &size);
+			break;
+	}
+	return ddb_attr_make(name, av, size);
+}
+
+/* A json or jsonb value as jsonb. */
+Jsonb *
+attr_fields_jsonb(DsColumn *col, Datum value)
+{
+	if (getBaseType(col->typid) == JSONBOID)
+		return DatumGetJsonbP(value);
+	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+											  CStringGetDatum(OutputFunctionCall(&col->outfunc,
+																				 value))));
+}
+
+static bool
+jsonb_values_equal(JsonbValue *a, JsonbValue *b)
+{
+	return compareJsonbContainers(&JsonbValueToJsonb(a)->root,
+								  &JsonbValueToJsonb(b)->root) == 0;
+}
+
+/*
+ * The attributes of a fields object: each member an S attribute, as
+ * dynastore writes fields.  *size gets the bytes of all members.
+ *
+ * With old (the fields as read), only members that are new or changed are
+ * returned, and *removed gets the old members that are gone, as attributes
+ * to remove.  A member left as it was read is not written, so a number or
+ * other non-string that another tool stored survives an UPDATE of the rest;
+ * a member written must be a string.  Member names are the caller's to
+ * check.
+ */
+List *
+attr_fields_from_datum(DsColumn *col, Datum value, bool isnull, Jsonb *old,
+					   List **removed, size_t *size)
+{
+	List	   *result = NIL;
+	Jsonb	   *jb = NULL;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	char	   *key = NULL;
+
+	*size = 0;
+	*removed = NIL;
+	if (!isnull)
+	{
+		jb = attr_fields_jsonb(col, value);
+		if (!JB_ROOT_IS_OBJECT(jb))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("value of column \"%s\" must be a JSON object",
+							col->colname),
+					 errdetail("Each member of the object is an attribute of the record.")));
+
+		it = JsonbIteratorInit(&jb->root);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (tok == WJB_KEY)
+				key = pnstrdup(v.val.string.val, v.val.string.len);
+			else if (tok == WJB_VALUE)
+			{
+				char	   *name = to_utf8(key);
+				JsonbValue *was = NULL;
+				size_t		n = 0;
+
+				if (v.type == jbvString)
+					(void) av_string(to_utf8(pnstrdup(v.val.string.val,
+													  v.val.string.len)), &n);
+				else
+				{
+					StringInfoData scratch;
+
+					initStringInfo(&scratch);
+					jsonb_value_av(&scratch, &v, &n);
+					pfree(scratch.data);
+				}
+				*size += strlen(name) + n;
+
+				if (old)
+					was = getKeyJsonValueFromContainer(&old->root, key,
+													   strlen(key), NULL);
+				if (was && jsonb_values_equal(was, &v))
+					continue;
+
+				if (v.type != jbvString)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("member \"%s\" of column \"%s\" is not a string",
+									key, col->colname),
+							 errdetail("dynastore keeps fields as string attributes."),
+							 errhint("Write the value as a JSON string, for example with to_jsonb(x::text).")));
+				result = lappend(result,
+								 ddb_attr_make(name,
+											   av_string(to_utf8(pnstrdup(v.val.string.val,
+																		  v.val.string.len)),
+														 &n),
+											   n));
+			}
+		}
+	}
+
+	if (old)
+	{
+		it = JsonbIteratorInit(&old->root);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			if (tok != WJB_KEY)
+				continue;
+			if (jb == NULL ||
+				getKeyJsonValueFromContainer(&jb->root, v.val.string.val,
+											 v.val.string.len, NULL) == NULL)
+				*removed = lappend(*removed,
+								   ddb_attr_make(to_utf8(pnstrdup(v.val.string.val,
+																  v.val.string.len)),
+												 NULL, 0));
+		}
+	}
+	return result;
+}
+
+/*
+ * The fields column of an item: every attribute not among the claimed
+ * names, each as its natural JSON, in one object.
+ */
+Datum
+attr_fields_datum(DsColumn *col, JsonbContainer *item,
+				  const char *const *claimed, int nclaimed)
+{
+	StringInfoData buf;
+	JsonbIterator *it = JsonbIteratorInit(item);
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	bool		skip = false;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		if (tok == WJB_KEY)
+		{
+			skip = false;
+			for (int i = 0; i < nclaimed && !skip; i++)
+				skip = ((int) strlen(claimed[i]) == v.val.string.len &&
+						memcmp(claimed[i], v.val.string.val,
+							   v.val.string.len) == 0);
+			if (skip)
+				continue;
+			if (!first)
+				appendStringInfoChar(&buf, ',');
+			first = false;
+			ddb_json_string_len(&buf, v.val.string.val, v.val.string.len);
+			appendStringInfoChar(&buf, ':');
+		}
+		else if (tok == WJB_VALUE && !skip)
+			attr_append_json(&buf, &v);
+	}
+	appendStringInfoChar(&buf, '}');
+	return input_datum(col, buf.data);
+}
+
+/*
+ * Whether two AttributeValues are the same value.  Numbers compare by
+ * value, since DynamoDB normalizes them ("1.50" comes back as "1.5").
+ */
+bool
+attr_equal(JsonbValue *a, JsonbValue *b)
+{
+	AttrParts	pa;
+	AttrParts	pb;
+	JsonbValue *va;
+	JsonbValue *vb;
+
+	check_stack_depth();
+	if (!attr_unpack(a, &pa) || !attr_unpack(b, &pb) ||
+		strcmp(pa.tag, pb.tag) != 0)
+		return false;
+	va = &pa.value;
+	vb = &pb.value;
+
+	if (TAG_IS(&pa, "N"))
+	{
+		char	   *na;
+		char	   *nb;
+
+		if (va->type != jbvString || vb->type != jbvString)
+			return false;
+		na = pnstrdup(va->val.string.val, va->val.string.len);
+		nb = pnstrdup(vb->val.string.val, vb->val.string.len);
+		return DatumGetBool(DirectFunctionCall2(numeric_eq,
+												DirectFunctionCall3(numeric_in, CStringGetDatum(na),
+																	ObjectIdGetDatum(InvalidOid),
+																	Int32GetDatum(-1)),
+												DirectFunctionCall3(numeric_in, CStringGetDatum(nb),
+																	ObjectIdGetDatum(InvalidOid),
+																	Int32GetDatum(-1))));
+	}
+	if (TAG_IS(&pa, "M") || TAG_IS(&pa, "L"))
+	{
+		JsonbIterator *it;
+		JsonbIteratorToken tok;
+		JsonbValue	v;
+		int			i = 0;
+
+		if (va->type != jbvBinary || vb->type != jbvBinary ||
+			JsonContainerSize(va->val.binary.data) !=
+			JsonContainerSize(vb->val.binary.data))
+			return false;
+		it = JsonbIteratorInit(va->val.binary.data);
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		{
+			JsonbValue *other;
+
+			if (tok == WJB_KEY)
+			{
+				JsonbValue	member;
+
+				other = getKeyJsonValueFromContainer(vb->val.binary.data,
+													 v.val.string.val,
+													 v.val.string.len, NULL);
+				tok = JsonbIteratorNext(&it, &member, true);
+				if (other == NULL || !attr_equal(&member, other))
+					return false;
+			}
+			else if (tok == WJB_ELEM)
+			{
+				other = getIthJsonbValueFromContainer(vb->val.binary.data, i++);
+				if (other == NULL || !attr_equal(&v, other))
+					return false;
+			}
+		}
+		return true;
+	}
+	/* S, B, BOOL, NULL and the sets: the same JSON */
+	return jsonb_values_equal(va, vb);
+}
+
+/* Now as epoch seconds, what expiry is decided against. */
+int64
+attr_now(void)
+{
+	return (int64) (GetCurrentTimestamp() / USECS_PER_SEC) +
+		(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
 }

@@ -44,4 +44,20 @@ extern Datum attr_to_datum(DsColumn *col, JsonbValue *av, bool *isnull);
 extern bool attr_is_expired(JsonbValue *av, int64 now);
 extern void attr_append_json(StringInfo buf, JsonbValue *av);
 
+/* ---- Datums -> AttributeValues, for writes ---- */
+
+#include "ddb_write.h"
+
+extern char *attr_key_text(DsColumn *col, Datum value);
+extern int64 attr_version_value(DsColumn *col, Datum value);
+extern DdbAttr *attr_from_datum(DsColumn *col, Datum value, bool isnull);
+extern List *attr_fields_from_datum(DsColumn *col, Datum value, bool isnull,
+									Jsonb *old, List **removed,
+									size_t *size);
+extern Jsonb *attr_fields_jsonb(DsColumn *col, Datum value);
+extern Datum attr_fields_datum(DsColumn *col, JsonbContainer *item,
+							   const char *const *claimed, int nclaimed);
+extern bool attr_equal(JsonbValue *a, JsonbValue *b);
+extern int64 attr_now(void);
+
 #endif							/* ATTR_VALUE_H */

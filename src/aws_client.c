@@ -1242,6 +1242,14 @@ ddb_backoff_ms(int retry, bool throttled)
 	return (long) (pg_prng_double(&pg_global_prng_state) * ceiling);
 }
 
+/* Back off before a caller's own retry; the contract is in aws_client.h. */
+void
+aws_backoff_wait(int retry, bool throttled)
+{
+	ddb_wait_until(TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+											   ddb_backoff_ms(retry, throttled)));
+}
+
 /* Sleep until a time, on the latch, so that it can be cancelled. */
 static void
 ddb_wait_until(TimestampTz until)

@@ -105,6 +105,12 @@ extern void aws_dynamodb_call_many(const AwsConfig *cfg,
 								   AwsRequest *requests, int nrequests,
 								   int concurrency, AwsCallStats *stats);
 
+/*
+ * Wait as aws_dynamodb_call does before retry number retry + 1, for callers
+ * that retry on their own (BatchWriteItem's UnprocessedItems).
+ */
+extern void aws_backoff_wait(int retry, bool throttled);
+
 /* Most requests aws_dynamodb_call_many keeps in flight at once. */
 #define AWS_MAX_CONCURRENCY		32
 

@@ -18,6 +18,7 @@
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
 
+#include "modify.h"
 #include "scan.h"
 
 PG_MODULE_MAGIC;
@@ -57,6 +58,20 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ReScanForeignScan = ds_rescan;
 	routine->EndForeignScan = ds_end_scan;
 	routine->ExplainForeignScan = ds_explain_scan;
+
+	routine->AddForeignUpdateTargets = ds_add_update_targets;
+	routine->PlanForeignModify = ds_plan_modify;
+	routine->BeginForeignModify = ds_begin_modify;
+	routine->ExecForeignInsert = ds_exec_insert;
+	routine->ExecForeignBatchInsert = ds_exec_batch_insert;
+	routine->GetForeignModifyBatchSize = ds_modify_batch_size;
+	routine->ExecForeignUpdate = ds_exec_update;
+	routine->ExecForeignDelete = ds_exec_delete;
+	routine->EndForeignModify = ds_end_modify;
+	routine->BeginForeignInsert = ds_begin_insert;
+	routine->EndForeignInsert = ds_end_insert;
+	routine->IsForeignRelUpdatable = ds_rel_updatable;
+	routine->ExplainForeignModify = ds_explain_modify;
 
 	PG_RETURN_POINTER(routine);
 }

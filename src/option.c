@@ -32,7 +32,9 @@ typedef enum DsOptionKind
 	DS_OPT_TABLE_NAME,
 	DS_OPT_BOOL,
 	DS_OPT_MS,					/* duration, ms by default, units allowed */
-	DS_OPT_COUNT				/* integer >= 0 */
+	DS_OPT_COUNT,				/* integer >= 0 */
+	DS_OPT_POSITIVE,			/* integer >= 1 */
+	DS_OPT_INSERT_MODE			/* 'create' or 'put' */
 } DsOptionKind;
 
 typedef struct DsOption
@@ -50,6 +52,7 @@ static const DsOption ds_options[] = {
 	{"max_retries", ForeignServerRelationId, DS_OPT_COUNT},
 	{"consistent_read", ForeignServerRelationId, DS_OPT_BOOL},
 	{"page_size", ForeignServerRelationId, DS_OPT_COUNT},
+	{"batch_size", ForeignServerRelationId, DS_OPT_POSITIVE},
 
 	{"access_key_id", UserMappingRelationId, DS_OPT_STRING},
 	{"secret_access_key", UserMappingRelationId, DS_OPT_STRING},
@@ -59,6 +62,8 @@ static const DsOption ds_options[] = {
 	{"partition", ForeignTableRelationId, DS_OPT_STRING},
 	{"consistent_read", ForeignTableRelationId, DS_OPT_BOOL},
 	{"page_size", ForeignTableRelationId, DS_OPT_COUNT},
+	{"batch_size", ForeignTableRelationId, DS_OPT_POSITIVE},
+	{"insert_mode", ForeignTableRelationId, DS_OPT_INSERT_MODE},
 
 	{"attribute", AttributeRelationId, DS_OPT_STRING},
 	{NULL, InvalidOid, DS_OPT_STRING}
@@ -71,6 +76,8 @@ static bool is_http_url(const char *s);
 static bool is_table_name(const char *s);
 static int	option_ms(DefElem *def);
 static int	option_count(DefElem *def);
+static int	option_positive(DefElem *def);
+static DsInsertMode option_insert_mode(DefElem *def);
 
 PG_FUNCTION_INFO_V1(dynastore_fdw_validator);
 
@@ -190,6 +197,12 @@ check_option_value(const DsOption *opt, DefElem *def)
 		case DS_OPT_COUNT:
 			(void) option_count(def);
 			break;
+		case DS_OPT_POSITIVE:
+			(void) option_positive(def);
+			break;
+		case DS_OPT_INSERT_MODE:
+			(void) option_insert_mode(def);
+			break;
 	}
 
 	if (problem)
@@ -301,6 +314,38 @@ option_count(DefElem *def)
 	return result;
 }
 
+static int
+option_positive(DefElem *def)
+{
+	int			result;
+
+	if (!parse_int(defGetString(def), &result, 0, NULL) || result < 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, defGetString(def)),
+				 errdetail("The value must be an integer of 1 or more.")));
+	return result;
+}
+
+static DsInsertMode
+option_insert_mode(DefElem *def)
+{
+	char	   *value = defGetString(def);
+
+	if (strcmp(value, "create") == 0)
+		return DS_INSERT_CREATE;
+	if (strcmp(value, "put") == 0)
+		return DS_INSERT_PUT;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"%s\": \"%s\"",
+					def->defname, value),
+			 errdetail("The value must be \"create\" or \"put\"."),
+			 errhint("\"create\" makes INSERT fail on a key that exists, as dynastore's AtomicPut does; \"put\" replaces the record.")));
+	return DS_INSERT_CREATE;	/* keep compiler quiet */
+}
+
 /*
  * Gather the options of a foreign table, its server and the user mapping
  * of userid into one struct, in the current memory context.  Table options
@@ -320,6 +365,8 @@ ds_get_table_options(Oid foreigntableid, Oid userid)
 
 	opts->consistent_read = true;
 	opts->page_size = DS_DEFAULT_PAGE_SIZE;
+	opts->batch_size = DS_DEFAULT_BATCH_SIZE;
+	opts->insert_mode = DS_INSERT_CREATE;
 	opts->aws.region = DS_DEFAULT_REGION;
 	opts->aws.connect_timeout_ms = DS_DEFAULT_CONNECT_TIMEOUT;
 	opts->aws.request_timeout_ms = DS_DEFAULT_REQUEST_TIMEOUT;
@@ -350,6 +397,10 @@ ds_get_table_options(Oid foreigntableid, Oid userid)
 				opts->consistent_read = defGetBoolean(def);
 			else if (strcmp(name, "page_size") == 0)
 				opts->page_size = option_count(def);
+			else if (strcmp(name, "batch_size") == 0)
+				opts->batch_size = option_positive(def);
+			else if (strcmp(name, "insert_mode") == 0)
+				opts->insert_mode = option_insert_mode(def);
 			else if (strcmp(name, "access_key_id") == 0)
 				opts->aws.access_key_id = defGetString(def);
 			else if (strcmp(name, "secret_access_key") == 0)

@@ -16,6 +16,14 @@
 #define DS_DEFAULT_REQUEST_TIMEOUT	30000	/* ms */
 #define DS_DEFAULT_MAX_RETRIES		5
 #define DS_DEFAULT_PAGE_SIZE		0	/* 0: DynamoDB's own 1 MB pages */
+#define DS_DEFAULT_BATCH_SIZE		1	/* rows per INSERT batch */
+
+/* What INSERT does with a key (table option insert_mode). */
+typedef enum DsInsertMode
+{
+	DS_INSERT_CREATE,			/* 'create': fail when a live record has it */
+	DS_INSERT_PUT				/* 'put': replace whatever is there */
+} DsInsertMode;
 
 /* Everything a statement needs to reach one foreign table. */
 typedef struct DsTableOptions
@@ -24,6 +32,8 @@ typedef struct DsTableOptions
 	char	   *partition;		/* NULL: the table spans all partitions */
 	bool		consistent_read;
 	int			page_size;		/* Limit per request, 0 for none */
+	int			batch_size;		/* rows an INSERT sends at once */
+	DsInsertMode insert_mode;
 	AwsConfig	aws;			/* endpoint, region, credentials, timeouts */
 } DsTableOptions;
 

@@ -1,0 +1,295 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddb_write.c
+ *		The JSON of each DynamoDB write, and of the read that checks one.
+ *
+ * The conditions are dynastore's, with one repair: a create may replace a
+ * record that has expired, which dynastore intends and its condition never
+ * allows.  "Expired" means here what it means to a read (attr_is_expired):
+ * expires present and not later than now, or not a number.
+ *
+ *	create	PutItem, condition: no record, or an expired one.  PutItem
+ *			replaces the whole item, so what an expired record held does
+ *			not survive into the new one, and its version starts at 1.
+ *	update	UpdateItem, ADD version 1, SET and REMOVE of what changed;
+ *			condition: the version read, and not expired.
+ *	delete	DeleteItem, condition: the version read.
+ *
+ * A record without a version (written by another tool) is matched by the
+ * version's absence, and must still exist.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "ddb_json.h"
+#include "ddb_write.h"
+
+static void append_key(StringInfo buf, const DdbKey *key);
+static void append_string_av(StringInfo buf, const char *value);
+static void append_condition_values(StringInfo buf, bool has_version,
+									int64 version, int64 now);
+
+/* An attribute to write; value is AttributeValue JSON, or NULL to remove. */
+DdbAttr *
+ddb_attr_make(const char *name, char *value, size_t value_size)
+{
+	DdbAttr    *attr = palloc(sizeof(DdbAttr));
+
+	attr->name = pstrdup(name);
+	attr->value = value;
+	attr->size = strlen(name) + value_size;
+	return attr;
+}
+
+/* Bytes the key attributes count toward the item size. */
+size_t
+ddb_key_size(const DdbKey *key)
+{
+	return strlen("id") + strlen(key->id) + strlen("name") + strlen(key->name);
+}
+
+static void
+append_string_av(StringInfo buf, const char *value)
+{
+	appendStringInfoString(buf, "{\"S\":");
+	ddb_json_string(buf, value);
+	appendStringInfoChar(buf, '}');
+}
+
+/* "Key":{"id":{"S":..},"name":{"S":..}} */
+static void
+append_key(StringInfo buf, const DdbKey *key)
+{
+	appendStringInfoString(buf, "\"Key\":{\"id\":");
+	append_string_av(buf, key->id);
+	appendStringInfoString(buf, ",\"name\":");
+	append_string_av(buf, key->name);
+	appendStringInfoChar(buf, '}');
+}
+
+/*
+ * The whole item of a record: its key and the attributes that have a value.
+ * Attributes to remove have no place in a new item and are left out.
+ */
+char *
+ddb_write_item(const DdbKey *key, List *attrs)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"id\":");
+	append_string_av(&buf, key->id);
+	appendStringInfoString(&buf, ",\"name\":");
+	append_string_av(&buf, key->name);
+	foreach(lc, attrs)
+	{
+		DdbAttr    *attr = lfirst(lc);
+
+		if (attr->value == NULL)
+			continue;
+		appendStringInfoChar(&buf, ',');
+		ddb_json_string(&buf, attr->name);
+		appendStringInfoChar(&buf, ':');
+		appendStringInfoString(&buf, attr->value);
+	}
+	appendStringInfoChar(&buf, '}');
+	return buf.data;
+}
+
+/*
+ * PutItem of a new record (item from ddb_write_item), conditioned on no
+ * live record having its key.  A non-number "expires" counts as expired,
+ * as it does for reads; attribute_type needs the attribute to exist, hence
+ * the attribute_exists beside it.
+ */
+char *
+ddb_write_create(const char *table, const DdbKey *key, const char *item,
+				 int64 now)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"TableName\":");
+	ddb_json_string(&buf, table);
+	appendStringInfo(&buf, ",\"Item\":%s", item);
+	appendStringInfoString(&buf,
+						   ",\"ConditionExpression\":\"attribute_not_exists(#n) OR #e <= :now"
+						   " OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))\""
+						   ",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#e\":\"expires\"}");
+	appendStringInfo(&buf,
+					 ",\"ExpressionAttributeValues\":{\":now\":{\"N\":\"" INT64_FORMAT "\"},"
+					 "\":num\":{\"S\":\"N\"}}",
+					 now);
+	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	return buf.data;
+}
+
+/*
+ * BatchWriteItem of whole items (from ddb_write_item), no condition: each
+ * replaces what has its key.  At most DDB_MAX_BATCH_WRITE items, no key
+ * twice; the caller sees to both.
+ */
+char *
+ddb_write_batch_put(const char *table, List *items)
+{
+	StringInfoData buf;
+	ListCell   *lc;
+
+	Assert(list_length(items) <= DDB_MAX_BATCH_WRITE);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"RequestItems\":{");
+	ddb_json_string(&buf, table);
+	appendStringInfoString(&buf, ":[");
+	foreach(lc, items)
+	{
+		if (foreach_current_index(lc) > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfo(&buf, "{\"PutRequest\":{\"Item\":%s}}",
+						 (char *) lfirst(lc));
+	}
+	appendStringInfoString(&buf, "]},\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	return buf.data;
+}
+
+/* ":v" (unless the record has no version) and ":now" of a condition. */
+static void
+append_condition_values(StringInfo buf, bool has_version, int64 version,
+						int64 now)
+{
+	if (has_version)
+		appendStringInfo(buf, "\":v\":{\"N\":\"" INT64_FORMAT "\"},", version);
+	appendStringInfo(buf, "\":now\":{\"N\":\"" INT64_FORMAT "\"}", now);
+}
+
+/*
+ * UpdateItem of a record read at version (or without one): ADD version 1,
+ * SET of the attributes with a value, REMOVE of the others, conditioned on
+ * the version and on the record not having expired.  The answer carries
+ * the whole new item when return_all, else the updated attributes, which
+ * include the new version.
+ */
+char *
+ddb_write_update(const char *table, const DdbKey *key, List *attrs,
+				 bool has_version, int64 version, int64 now, bool return_all)
+{
+	StringInfoData buf;
+	StringInfoData expr;
+	ListCell   *lc;
+	bool		any;
+
+	initStringInfo(&buf);
+	initStringInfo(&expr);
+	appendStringInfoString(&buf, "{\"TableName\":");
+	ddb_json_string(&buf, table);
+	appendStringInfoChar(&buf, ',');
+	append_key(&buf, key);
+
+	appendStringInfoString(&expr, "ADD #v :one");
+	any = false;
+	foreach(lc, attrs)
+	{
+		DdbAttr    *attr = lfirst(lc);
+		int			i = foreach_current_index(lc);
+
+		if (attr->value == NULL)
+			continue;
+		appendStringInfo(&expr, "%s#a%d = :a%d", any ? ", " : " SET ", i, i);
+		any = true;
+	}
+	any = false;
+	foreach(lc, attrs)
+	{
+		DdbAttr    *attr = lfirst(lc);
+		int			i = foreach_current_index(lc);
+
+		if (attr->value != NULL)
+			continue;
+		appendStringInfo(&expr, "%s#a%d", any ? ", " : " REMOVE ", i);
+		any = true;
+	}
+	appendStringInfoString(&buf, ",\"UpdateExpression\":");
+	ddb_json_string(&buf, expr.data);
+
+	appendStringInfoString(&buf, ",\"ConditionExpression\":");
+	ddb_json_string(&buf, has_version ?
+					"#v = :v AND (attribute_not_exists(#e) OR #e > :now)" :
+					"attribute_exists(#n) AND attribute_not_exists(#v)"
+					" AND (attribute_not_exists(#e) OR #e > :now)");
+
+	appendStringInfoString(&buf, ",\"ExpressionAttributeNames\":{"
+						   "\"#v\":\"version\",\"#e\":\"expires\"");
+	if (!has_version)
+		appendStringInfoString(&buf, ",\"#n\":\"name\"");
+	foreach(lc, attrs)
+	{
+		DdbAttr    *attr = lfirst(lc);
+
+		appendStringInfo(&buf, ",\"#a%d\":", foreach_current_index(lc));
+		ddb_json_string(&buf, attr->name);
+	}
+	appendStringInfoString(&buf, "},\"ExpressionAttributeValues\":{"
+						   "\":one\":{\"N\":\"1\"},");
+	append_condition_values(&buf, has_version, version, now);
+	foreach(lc, attrs)
+	{
+		DdbAttr    *attr = lfirst(lc);
+
+		if (attr->value == NULL)
+			continue;
+		appendStringInfo(&buf, ",\":a%d\":%s", foreach_current_index(lc),
+						 attr->value);
+	}
+	appendStringInfo(&buf, "},\"ReturnValues\":\"%s\"",
+					 return_all ? "ALL_NEW" : "UPDATED_NEW");
+	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
+
+	pfree(expr.data);
+	return buf.data;
+}
+
+/*
+ * DeleteItem of a record read at version (or without one).  As in
+ * dynastore's AtomicDelete, expiry plays no part: deleting a record that
+ * expired since it was read removes what was gone anyway.
+ */
+char *
+ddb_write_delete(const char *table, const DdbKey *key, bool has_version,
+				 int64 version)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"TableName\":");
+	ddb_json_string(&buf, table);
+	appendStringInfoChar(&buf, ',');
+	append_key(&buf, key);
+	if (has_version)
+		appendStringInfo(&buf,
+						 ",\"ConditionExpression\":\"#v = :v\""
+						 ",\"ExpressionAttributeNames\":{\"#v\":\"version\"}"
+						 ",\"ExpressionAttributeValues\":{\":v\":{\"N\":\"" INT64_FORMAT "\"}}",
+						 version);
+	else
+		appendStringInfoString(&buf,
+							   ",\"ConditionExpression\":\"attribute_exists(#n) AND attribute_not_exists(#v)\""
+							   ",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#v\":\"version\"}");
+	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	return buf.data;
+}
+
+/* Strongly consistent GetItem of one record, to learn what a write did. */
+char *
+ddb_write_get(const char *table, const DdbKey *key)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"TableName\":");
+	ddb_json_string(&buf, table);
+	appendStringInfoChar(&buf, ',');
+	append_key(&buf, key);
+	appendStringInfoString(&buf, ",\"ConsistentRead\":true}");
+	return buf.data;
+}

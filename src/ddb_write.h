@@ -1,0 +1,55 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddb_write.h
+ *		The JSON of each DynamoDB write, and of the read that checks one.
+ *
+ * As for reads, every attribute name in an expression goes through a #name
+ * placeholder and every value through a :value placeholder; the names and
+ * values of an Item are JSON keys and values, never expression text.
+ * Strings given here are in UTF-8, as they go on the wire.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DDB_WRITE_H
+#define DDB_WRITE_H
+
+#include "lib/stringinfo.h"
+#include "nodes/pg_list.h"
+
+/* DynamoDB's limits, checked before anything is sent. */
+#define DDB_MAX_ITEM_SIZE		(400 * 1024)	/* bytes of names and values */
+#define DDB_MAX_HASH_KEY		2048	/* bytes of "id" */
+#define DDB_MAX_RANGE_KEY		1024	/* bytes of "name" */
+#define DDB_MAX_BATCH_WRITE		25	/* items of one BatchWriteItem */
+
+/* One attribute to write. */
+typedef struct DdbAttr
+{
+	char	   *name;			/* attribute name, UTF-8 */
+	char	   *value;			/* AttributeValue JSON ({"S":"x"}), or NULL
+								 * to remove the attribute */
+	size_t		size;			/* bytes DynamoDB counts for name and value */
+} DdbAttr;
+
+/* The key of a record. */
+typedef struct DdbKey
+{
+	const char *id;				/* the partition */
+	const char *name;			/* the record key */
+} DdbKey;
+
+extern DdbAttr *ddb_attr_make(const char *name, char *value, size_t value_size);
+extern size_t ddb_key_size(const DdbKey *key);
+
+extern char *ddb_write_item(const DdbKey *key, List *attrs);
+extern char *ddb_write_create(const char *table, const DdbKey *key,
+							  const char *item, int64 now);
+extern char *ddb_write_batch_put(const char *table, List *items);
+extern char *ddb_write_update(const char *table, const DdbKey *key,
+							  List *attrs, bool has_version, int64 version,
+							  int64 now, bool return_all);
+extern char *ddb_write_delete(const char *table, const DdbKey *key,
+							  bool has_version, int64 version);
+extern char *ddb_write_get(const char *table, const DdbKey *key);
+
+#endif							/* DDB_WRITE_H */

@@ -1,0 +1,1499 @@
+/*-------------------------------------------------------------------------
+ *
+ * modify.c
+ *		INSERT, UPDATE and DELETE as dynastore's AtomicPut and AtomicDelete.
+ *
+ * Every write is conditional, so that SQL writers are as safe as apps that
+ * use dynastore: INSERT creates only where no live record has the key
+ * (23505 otherwise), UPDATE and DELETE apply only to the version that the
+ * statement read (40001 otherwise).  The version read travels from the scan
+ * to here as a row identity column, like postgres_fdw's ctid; so do the key
+ * and, for UPDATE, the fields as read, from which the attributes to remove
+ * are worked out.
+ *
+ * A write whose answer is lost is sent again, which cannot apply it twice:
+ * after the first attempt applied, the retry's condition fails.  A failed
+ * condition after an uncertain attempt is therefore settled by a strongly
+ * consistent read: when the record is exactly what the write made of it,
+ * the write applied and the statement goes on.
+ *
+ * Nothing here is transactional: each write is applied when the statement
+ * executes it, and ROLLBACK does not undo it.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "catalog/pg_type.h"
+#include "commands/defrem.h"
+#include "common/hashfn.h"
+#include "executor/executor.h"
+#include "foreign/foreign.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "optimizer/appendinfo.h"
+#include "optimizer/inherit.h"
+#include "optimizer/pathnode.h"
+#include "parser/parsetree.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/hsearch.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+
+#include "attr_value.h"
+#include "aws_client.h"
+#include "ddb_json.h"
+#include "ddb_write.h"
+#include "modify.h"
+#include "option.h"
+
+/* Positions in ModifyTable.fdw_private, written by ds_plan_modify. */
+enum DsModifyPrivate
+{
+	DS_MOD_TARGET_ATTRS,		/* IntList: the columns UPDATE assigns */
+	DS_MOD_DO_NOTHING			/* Boolean: ON CONFLICT DO NOTHING */
+};
+
+/* Row identity columns that the scan hands to UPDATE and DELETE. */
+#define DS_JUNK_NAME		"ds_name"
+#define DS_JUNK_ID			"ds_id"
+#define DS_JUNK_VERSION		"ds_version"
+#define DS_JUNK_FIELDS		"ds_fields"
+#define DS_JUNK_ROW			"ds_wholerow"
+
+/* Attributes that are the record's own; no fields member may take them. */
+static const char *const ds_reserved[] =
+{"id", "name", "version", "expires", "payload"};
+
+static const char *const ds_conditional_errors[] =
+{"ConditionalCheckFailedException", NULL};
+
+typedef struct DsModifyState
+{
+	Relation	rel;
+	CmdType		operation;
+	DsTableOptions *opts;
+
+	DsColumn   *columns;		/* every live column */
+	int			ncolumns;
+	DsColumn   *id_col;			/* the columns of the record's parts */
+	DsColumn   *name_col;
+	DsColumn   *version_col;
+	DsColumn   *fields_col;
+	const char **claimed;		/* attributes no fields member may take */
+	int			nclaimed;
+
+	List	   *target_attrs;	/* UPDATE: the columns assigned */
+	bool		do_nothing;		/* INSERT ... ON CONFLICT DO NOTHING */
+
+	/* row identity columns in the subplan's output */
+	AttrNumber	junk_name;
+	AttrNumber	junk_id;
+	AttrNumber	junk_version;
+	AttrNumber	junk_fields;
+	AttrNumber	junk_row;
+
+	MemoryContext temp_cxt;		/* reset per row or batch */
+
+	/* for EXPLAIN ANALYZE */
+	AwsCallStats stats;
+	long		written;
+	long		conflicts;
+	long		checks;			/* reads that settled an uncertain write */
+} DsModifyState;
+
+/* A row of an INSERT, ready to send. */
+typedef struct DsPendingRow
+{
+	DdbKey		key;			/* UTF-8, for the wire */
+	DdbKey		shown;			/* in the database encoding, for messages */
+	char	   *item;			/* the whole item as JSON */
+	bool		applied;
+} DsPendingRow;
+
+static DsColumn *table_columns(Relation rel, int *ncolumns);
+static DsColumn *column_of_role(DsColumn *columns, int ncolumns,
+								DsColumnRole role);
+static char *table_partition(Oid relid);
+static void require_column(Relation rel, const char *column,
+						   const char *command, const char *why);
+static void add_identity(PlannerInfo *root, Index rtindex, DsColumn *col,
+						 const char *name);
+static DsModifyState *create_modify_state(ResultRelInfo *rinfo,
+										  EState *estate, CmdType operation,
+										  List *target_attrs,
+										  bool do_nothing);
+static DsColumn *column_by_attnum(DsModifyState *st, AttrNumber attnum);
+static int	insert_rows(DsModifyState *st, ResultRelInfo *rinfo,
+						TupleTableSlot **slots, int nslots);
+static void prepare_insert(DsModifyState *st, TupleTableSlot *slot,
+						   DsPendingRow *row);
+static void create_rows(DsModifyState *st, DsPendingRow *rows, int nrows);
+static void put_rows(DsModifyState *st, DsPendingRow *rows, int nrows);
+static void put_segment(DsModifyState *st, List *items);
+static void check_key(DsModifyState *st, DdbKey *key);
+static void check_field_names(DsModifyState *st, List *attrs);
+static List *add_attr(List *attrs, DdbAttr *attr, DsColumn *col,
+					  List **owners);
+static void check_item_size(DsModifyState *st, const DdbKey *shown,
+							size_t size);
+static size_t row_size(DsModifyState *st, TupleTableSlot *slot,
+					   Jsonb *old_fields);
+static void identity_of(DsModifyState *st, TupleTableSlot *planSlot,
+						DdbKey *key, DdbKey *shown, bool *has_version,
+						int64 *version);
+static Jsonb *parse_item(const char *json, const char *operation);
+static JsonbContainer *read_back(DsModifyState *st, const DdbKey *key);
+static bool items_equal(JsonbContainer *a, JsonbContainer *b);
+static bool update_applied(JsonbContainer *item, List *attrs,
+						   bool has_version, int64 version);
+static int64 item_version(JsonbContainer *item, int64 otherwise);
+static void fill_from_item(DsModifyState *st, TupleTableSlot *slot,
+						   JsonbContainer *item);
+static void set_version(DsModifyState *st, TupleTableSlot *slot,
+						int64 version);
+static void conflict_error(DsModifyState *st, const char *verb,
+						   const DdbKey *shown, bool has_version,
+						   int64 version) pg_attribute_noreturn();
+static void duplicate_error(DsModifyState *st, const DdbKey *shown)
+			pg_attribute_noreturn();
+
+
+/* ---------------------------------------------------------------------
+ * Planner callbacks
+ * ---------------------------------------------------------------------
+ */
+
+/*
+ * Ask the scan for what UPDATE and DELETE need to condition their write:
+ * the key and the version read, and for UPDATE the fields as read.  These
+ * are the table's own columns, so a table without a version column cannot
+ * be updated: there would be nothing to condition on.
+ */
+void
+ds_add_update_targets(PlannerInfo *root, Index rtindex,
+					  RangeTblEntry *target_rte, Relation target_relation)
+{
+	CmdType		operation = root->parse->commandType;
+	const char *command = (operation == CMD_DELETE) ? "DELETE" : "UPDATE";
+	int			ncolumns;
+	DsColumn   *columns = table_columns(target_relation, &ncolumns);
+	DsColumn   *name_col = column_of_role(columns, ncolumns, DS_ROLE_NAME);
+	DsColumn   *id_col = column_of_role(columns, ncolumns, DS_ROLE_ID);
+	DsColumn   *version_col = column_of_role(columns, ncolumns,
+											 DS_ROLE_VERSION);
+	DsColumn   *fields_col = column_of_role(columns, ncolumns,
+											DS_ROLE_FIELDS);
+	bool		partitioned = table_partition(RelationGetRelid(target_relation)) != NULL;
+
+	if (name_col == NULL)
+		require_column(target_relation, "name", command,
+					   "It is the key of the record.");
+	if (id_col == NULL && !partitioned)
+		require_column(target_relation, "id", command,
+					   "Without the partition option it is part of the key of the record.");
+	if (version_col == NULL)
+		require_column(target_relation, "version", command,
+					   "The write is conditioned on the version each record had when the statement read it.");
+
+	add_identity(root, rtindex, name_col, DS_JUNK_NAME);
+	if (!partitioned)
+		add_identity(root, rtindex, id_col, DS_JUNK_ID);
+	add_identity(root, rtindex, version_col, DS_JUNK_VERSION);
+	if (operation == CMD_UPDATE && fields_col != NULL)
+		add_identity(root, rtindex, fields_col, DS_JUNK_FIELDS);
+
+	/* DELETE ... RETURNING returns the row as read, which is what went */
+	if (operation == CMD_DELETE && root->parse->returningList != NIL)
+		add_row_identity_var(root,
+							 makeWholeRowVar(target_rte, rtindex, 0, false),
+							 rtindex, DS_JUNK_ROW);
+}
+
+/*
+ * Note what the executor needs: for UPDATE the columns assigned (which
+ * must not be the key or the version), and whether INSERT skips conflicts.
+ */
+List *
+ds_plan_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
+			   int subplan_index)
+{
+	CmdType		operation = plan->operation;
+	List	   *target_attrs = NIL;
+	bool		do_nothing = false;
+
+	if (operation == CMD_UPDATE)
+	{
+		RangeTblEntry *rte = planner_rt_fetch(resultRelation, root);
+		RelOptInfo *rel = find_base_rel(root, resultRelation);
+		Bitmapset  *cols = get_rel_all_updated_cols(root, rel);
+		Relation	relation = table_open(rte->relid, NoLock);
+		int			ncolumns;
+		DsColumn   *columns = table_columns(relation, &ncolumns);
+		int			col = -1;
+
+		while ((col = bms_next_member(cols, col)) >= 0)
+		{
+			AttrNumber	attno = col + FirstLowInvalidHeapAttributeNumber;
+			DsColumn   *c = NULL;
+
+			if (attno <= InvalidAttrNumber)
+				elog(ERROR, "system-column update is not supported");
+			for (int i = 0; i < ncolumns; i++)
+				if (columns[i].attnum == attno)
+					c = &columns[i];
+			if (c == NULL)
+				continue;
+			if (c->role == DS_ROLE_VERSION)
+				ereport(ERROR,
+						(errcode(ERRCODE_GENERATED_ALWAYS),
+						 errmsg("column \"%s\" of foreign table \"%s\" cannot be assigned",
+								c->colname, RelationGetRelationName(relation)),
+						 errdetail("The wrapper manages the version: 1 on INSERT, one more on each UPDATE.")));
+			if (c->role == DS_ROLE_ID || c->role == DS_ROLE_NAME)
+				ereport(ERROR,
+						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						 errmsg("cannot change the key of a record in foreign table \"%s\"",
+								RelationGetRelationName(relation)),
+						 errdetail("Column \"%s\" is part of the record's key.",
+								   c->colname),
+						 errhint("Delete the record and insert it under the new key.")));
+			target_attrs = lappend_int(target_attrs, attno);
+		}
+		table_close(relation, NoLock);
+	}
+
+	if (plan->onConflictAction == ONCONFLICT_NOTHING)
+		do_nothing = true;
+	else if (plan->onConflictAction != ONCONFLICT_NONE)
+		elog(ERROR, "unexpected ON CONFLICT specification: %d",
+			 (int) plan->onConflictAction);
+
+	return list_make2(target_attrs, makeBoolean(do_nothing));
+}
+
+/* The table's live columns, their roles worked out as a scan does. */
+static DsColumn *
+table_columns(Relation rel, int *ncolumns)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	DsColumn   *columns = palloc0(sizeof(DsColumn) * Max(tupdesc->natts, 1));
+	int			n = 0;
+
+	for (int i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (att->attisdropped)
+			continue;
+		attr_column_init(&columns[n++], RelationGetRelid(rel), att->attnum,
+						 NameStr(att->attname), att->atttypid,
+						 att->atttypmod);
+	}
+	*ncolumns = n;
+	return columns;
+}
+
+static DsColumn *
+column_of_role(DsColumn *columns, int ncolumns, DsColumnRole role)
+{
+	for (int i = 0; i < ncolumns; i++)
+		if (columns[i].role == role)
+			return &columns[i];
+	return NULL;
+}
+
+/* The partition option of a foreign table, without a user mapping. */
+static char *
+table_partition(Oid relid)
+{
+	ListCell   *lc;
+
+	foreach(lc, GetForeignTable(relid)->options)
+	{
+		DefElem    *def = lfirst(lc);
+
+		if (strcmp(def->defname, "partition") == 0)
+			return defGetString(def);
+	}
+	return NULL;
+}
+
+static void
+require_column(Relation rel, const char *column, const char *command,
+			   const char *why)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+			 errmsg("%s on foreign table \"%s\" needs a column \"%s\"",
+					command, RelationGetRelationName(rel), column),
+			 errdetail("%s", why),
+			 strcmp(column, "version") == 0 ?
+			 errhint("Add it: ALTER FOREIGN TABLE %s ADD COLUMN version bigint.",
+					 quote_identifier(RelationGetRelationName(rel))) :
+			 errhint("Add it: ALTER FOREIGN TABLE %s ADD COLUMN %s text.",
+					 quote_identifier(RelationGetRelationName(rel)), column)));
+}
+
+static void
+add_identity(PlannerInfo *root, Index rtindex, DsColumn *col,
+			 const char *name)
+{
+	add_row_identity_var(root,
+						 makeVar(rtindex, col->attnum, col->typid,
+								 col->typmod, get_typcollation(col->typid),
+								 0),
+						 rtindex, name);
+}
+
+
+/* ---------------------------------------------------------------------
+ * Executor callbacks
+ * ---------------------------------------------------------------------
+ */
+
+void
+ds_begin_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+				List *fdw_private, int subplan_index, int eflags)
+{
+	DsModifyState *st;
+
+	st = create_modify_state(rinfo, mtstate->ps.state, mtstate->operation,
+							 (List *) list_nth(fdw_private,
+											   DS_MOD_TARGET_ATTRS),
+							 boolVal(list_nth(fdw_private,
+											  DS_MOD_DO_NOTHING)));
+	rinfo->ri_FdwState = st;
+
+	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
+		return;
+
+	if (st->operation == CMD_UPDATE || st->operation == CMD_DELETE)
+	{
+		Plan	   *subplan = outerPlanState(mtstate)->plan;
+
+		st->junk_name = ExecFindJunkAttributeInTlist(subplan->targetlist,
+													 DS_JUNK_NAME);
+		st->junk_id = ExecFindJunkAttributeInTlist(subplan->targetlist,
+												   DS_JUNK_ID);
+		st->junk_version = ExecFindJunkAttributeInTlist(subplan->targetlist,
+														DS_JUNK_VERSION);
+		st->junk_fields = ExecFindJunkAttributeInTlist(subplan->targetlist,
+													   DS_JUNK_FIELDS);
+		st->junk_row = ExecFindJunkAttributeInTlist(subplan->targetlist,
+													DS_JUNK_ROW);
+		if (!AttributeNumberIsValid(st->junk_name) ||
+			!AttributeNumberIsValid(st->junk_version) ||
+			(st->opts->partition == NULL &&
+			 !AttributeNumberIsValid(st->junk_id)))
+			elog(ERROR, "could not find the row identity of foreign table \"%s\"",
+				 RelationGetRelationName(st->rel));
+	}
+}
+
+/*
+ * COPY and tuple routing into a foreign partition insert without a plan
+ * of their own.
+ */
+void
+ds_begin_insert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
+{
+	ModifyTable *plan = castNode(ModifyTable, mtstate->ps.plan);
+	bool		do_nothing = false;
+
+	if (plan && plan->operation == CMD_UPDATE && rinfo->ri_FdwState)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot route tuples into foreign table \"%s\" that is being updated",
+						RelationGetRelationName(rinfo->ri_RelationDesc))));
+	if (plan && plan->onConflictAction == ONCONFLICT_NOTHING)
+		do_nothing = true;
+	else if (plan && plan->onConflictAction != ONCONFLICT_NONE)
+		elog(ERROR, "unexpected ON CONFLICT specification: %d",
+			 (int) plan->onConflictAction);
+
+	rinfo->ri_FdwState = create_modify_state(rinfo, mtstate->ps.state,
+											 CMD_INSERT, NIL, do_nothing);
+}
+
+static DsModifyState *
+create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
+					List *target_attrs, bool do_nothing)
+{
+	Relation	rel = rinfo->ri_RelationDesc;
+	Index		rti = rinfo->ri_RangeTableIndex;
+	Oid			userid = GetUserId();
+	DsModifyState *st = palloc0(sizeof(DsModifyState));
+
+	/* a routed partition has no range table entry; its root has */
+	if (rti == 0 && rinfo->ri_RootResultRelInfo)
+		rti = rinfo->ri_RootResultRelInfo->ri_RangeTableIndex;
+	if (rti != 0)
+	{
+		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
+
+		if (OidIsValid(rte->checkAsUser))
+			userid = rte->checkAsUser;
+	}
+
+	st->rel = rel;
+	st->operation = operation;
+	st->opts = ds_get_table_options(RelationGetRelid(rel), userid);
+	st->columns = table_columns(rel, &st->ncolumns);
+	st->id_col = column_of_role(st->columns, st->ncolumns, DS_ROLE_ID);
+	st->name_col = column_of_role(st->columns, st->ncolumns, DS_ROLE_NAME);
+	st->version_col = column_of_role(st->columns, st->ncolumns,
+									 DS_ROLE_VERSION);
+	st->fields_col = column_of_role(st->columns, st->ncolumns,
+									DS_ROLE_FIELDS);
+	st->target_attrs = target_attrs;
+	st->do_nothing = do_nothing;
+
+	st->claimed = palloc(sizeof(char *) *
+						 (lengthof(ds_reserved) + st->ncolumns));
+	for (int i = 0; i < lengthof(ds_reserved); i++)
+		st->claimed[st->nclaimed++] = ds_reserved[i];
+	for (int i = 0; i < st->ncolumns; i++)
+		if (st->columns[i].attribute)
+			st->claimed[st->nclaimed++] = st->columns[i].attribute;
+
+	if (operation == CMD_INSERT)
+	{
+		if (st->name_col == NULL)
+			require_column(rel, "name", "INSERT", "It is the key of the record.");
+		if (st->id_col == NULL && st->opts->partition == NULL)
+			require_column(rel, "id", "INSERT",
+						   "Without the partition option it is part of the key of the record.");
+		if (do_nothing && st->opts->insert_mode == DS_INSERT_PUT)
+			ereport(ERROR,
+					(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+					 errmsg("ON CONFLICT DO NOTHING is not supported on foreign table \"%s\"",
+							RelationGetRelationName(rel)),
+					 errdetail("With insert_mode 'put' an INSERT replaces whatever has the key, so nothing conflicts."),
+					 errhint("Use insert_mode 'create' to skip records that exist.")));
+	}
+
+	st->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										 "dynastore_fdw modify",
+										 ALLOCSET_DEFAULT_SIZES);
+	return st;
+}
+
+/*
+ * Rows an INSERT hands over at once.  Batching stays off whenever each row
+ * must be seen before the next (RETURNING, row triggers, WITH CHECK
+ * OPTION), as in postgres_fdw.
+ */
+int
+ds_modify_batch_size(ResultRelInfo *rinfo)
+{
+	DsModifyState *st = rinfo->ri_FdwState;
+
+	if (rinfo->ri_projectReturning != NULL ||
+		rinfo->ri_WithCheckOptions != NIL ||
+		(rinfo->ri_TrigDesc &&
+		 (rinfo->ri_TrigDesc->trig_insert_before_row ||
+		  rinfo->ri_TrigDesc->trig_insert_after_row)))
+		return 1;
+	return st ? st->opts->batch_size : DS_DEFAULT_BATCH_SIZE;
+}
+
+TupleTableSlot *
+ds_exec_insert(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
+			   TupleTableSlot *planSlot)
+{
+	DsModifyState *st = rinfo->ri_FdwState;
+
+	return insert_rows(st, rinfo, &slot, 1) == 1 ? slot : NULL;
+}
+
+/*
+ * A batch's conditional writes go out together, each on its own
+ * connection; the slots of the rows written are moved to the front.
+ */
+TupleTableSlot **
+ds_exec_batch_insert(EState *estate, ResultRelInfo *rinfo,
+					 TupleTableSlot **slots, TupleTableSlot **planSlots,
+					 int *numSlots)
+{
+	DsModifyState *st = rinfo->ri_FdwState;
+
+	*numSlots = insert_rows(st, rinfo, slots, *numSlots);
+	return slots;
+}
+
+/*
+ * Insert rows: check them all, then send them.  No row is sent when any
+ * of them is invalid.  Returns how many were inserted, their slots first.
+ */
+static int
+insert_rows(DsModifyState *st, ResultRelInfo *rinfo, TupleTableSlot **slots,
+			int nslots)
+{
+	MemoryContext oldcxt;
+	DsPendingRow *rows;
+	int			inserted = 0;
+
+	MemoryContextReset(st->temp_cxt);
+	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
+
+	rows = palloc0(sizeof(DsPendingRow) * nslots);
+	for (int i = 0; i < nslots; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		prepare_insert(st, slots[i], &rows[i]);
+	}
+
+	if (st->opts->insert_mode == DS_INSERT_PUT)
+		put_rows(st, rows, nslots);
+	else
+		create_rows(st, rows, nslots);
+
+	for (int i = 0; i < nslots; i++)
+	{
+		if (!rows[i].applied)
+			continue;
+		if (rinfo->ri_projectReturning != NULL)
+			fill_from_item(st, slots[i],
+						   &parse_item(rows[i].item, "PutItem")->root);
+		slots[inserted++] = slots[i];
+	}
+	st->written += inserted;
+
+	MemoryContextSwitchTo(oldcxt);
+	return inserted;
+}
+
+/*
+ * Turn a row into the item dynastore would write for it, checking
+ * everything DynamoDB would refuse, and more: the item reads back as the
+ * row in SQL and in dynastore.
+ */
+static void
+prepare_insert(DsModifyState *st, TupleTableSlot *slot, DsPendingRow *row)
+{
+	List	   *attrs = NIL;
+	List	   *owners = NIL;
+	size_t		size;
+	ListCell   *lc;
+
+	slot_getallattrs(slot);
+
+	/* the key */
+	if (st->id_col && !slot->tts_isnull[st->id_col->attnum - 1])
+	{
+		Datum		id = slot->tts_values[st->id_col->attnum - 1];
+
+		row->shown.id = OutputFunctionCall(&st->id_col->outfunc, id);
+		row->key.id = attr_key_text(st->id_col, id);
+		if (st->opts->partition &&
+			strcmp(row->shown.id, st->opts->partition) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_CHECK_VIOLATION),
+					 errmsg("new row for foreign table \"%s\" is outside its partition",
+							RelationGetRelationName(st->rel)),
+					 errdetail("Column \"%s\" is \"%s\", the table's partition is \"%s\".",
+							   st->id_col->colname, row->shown.id,
+							   st->opts->partition),
+					 errhint("Leave the column out, or insert into a foreign table of that partition.")));
+	}
+	else if (st->opts->partition)
+	{
+		row->shown.id = st->opts->partition;
+		row->key.id = pg_server_to_any(st->opts->partition,
+									   strlen(st->opts->partition), PG_UTF8);
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("null value in column \"%s\" of foreign table \"%s\" violates not-null constraint",
+						st->id_col->colname, RelationGetRelationName(st->rel)),
+				 errdetail("It is the record's partition, part of its key.")));
+
+	if (slot->tts_isnull[st->name_col->attnum - 1])
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("null value in column \"%s\" of foreign table \"%s\" violates not-null constraint",
+						st->name_col->colname, RelationGetRelationName(st->rel)),
+				 errdetail("It is the record's key.")));
+	row->shown.name = OutputFunctionCall(&st->name_col->outfunc,
+										 slot->tts_values[st->name_col->attnum - 1]);
+	row->key.name = attr_key_text(st->name_col,
+								  slot->tts_values[st->name_col->attnum - 1]);
+	check_key(st, &row->key);
+
+	if (st->version_col && !slot->tts_isnull[st->version_col->attnum - 1])
+		ereport(ERROR,
+				(errcode(ERRCODE_GENERATED_ALWAYS),
+				 errmsg("cannot insert a value into column \"%s\" of foreign table \"%s\"",
+						st->version_col->colname,
+						RelationGetRelationName(st->rel)),
+				 errdetail("The wrapper manages the version: a new record has version 1."),
+				 errhint("Leave the column out of the INSERT, or give it NULL.")));
+
+	/* version 1, then the columns, then the fields, as dynastore does */
+	attrs = lappend(attrs, ddb_attr_make("version", pstrdup("{\"N\":\"1\"}"), 2));
+	owners = lappend(owners, NULL);
+	for (int i = 0; i < st->ncolumns; i++)
+	{
+		DsColumn   *col = &st->columns[i];
+		int			idx = col->attnum - 1;
+
+		if (col->role == DS_ROLE_VALUE || col->role == DS_ROLE_EXPIRES ||
+			col->role == DS_ROLE_ATTRIBUTE)
+		{
+			DdbAttr    *attr = attr_from_datum(col, slot->tts_values[idx],
+											   slot->tts_isnull[idx]);
+
+			if (attr->value != NULL)
+				attrs = add_attr(attrs, attr, col, &owners);
+		}
+	}
+	if (st->fields_col)
+	{
+		int			idx = st->fields_col->attnum - 1;
+		List	   *removed;
+		List	   *members;
+
+		members = attr_fields_from_datum(st->fields_col,
+										 slot->tts_values[idx],
+										 slot->tts_isnull[idx], NULL,
+										 &removed, &size);
+		check_field_names(st, members);
+		attrs = list_concat(attrs, members);
+	}
+
+	size = ddb_key_size(&row->key);
+	foreach(lc, attrs)
+		size += ((DdbAttr *) lfirst(lc))->size;
+	check_item_size(st, &row->shown, size);
+
+	row->item = ddb_write_item(&row->key, attrs);
+}
+
+/*
+ * Conditional creates, sent together.  A failed condition is a conflict,
+ * unless an earlier attempt of the same write may have applied and the
+ * record is exactly the item sent: then it is this write's own.
+ */
+static void
+create_rows(DsModifyState *st, DsPendingRow *rows, int nrows)
+{
+	AwsRequest *reqs = palloc0(sizeof(AwsRequest) * nrows);
+	int64		now = attr_now();
+	int			first_conflict = -1;
+
+	for (int i = 0; i < nrows; i++)
+	{
+		reqs[i].operation = "PutItem";
+		reqs[i].body = ddb_write_create(st->opts->table, &rows[i].key,
+										rows[i].item, now);
+		reqs[i].body_len = strlen(reqs[i].body);
+		reqs[i].retry = AWS_RETRY_CHECKED;
+		reqs[i].accepted_errors = ds_conditional_errors;
+	}
+	aws_dynamodb_call_many(&st->opts->aws, reqs, nrows, nrows, &st->stats);
+
+	for (int i = 0; i < nrows; i++)
+	{
+		AwsResponse *res = reqs[i].response;
+
+		CHECK_FOR_INTERRUPTS();
+		if (res->error_type == NULL)
+		{
+			rows[i].applied = true;
+			continue;
+		}
+		if (res->uncertain)
+		{
+			JsonbContainer *item = read_back(st, &rows[i].key);
+
+			if (item &&
+				items_equal(item, &parse_item(rows[i].item, "PutItem")->root))
+			{
+				rows[i].applied = true;
+				continue;
+			}
+		}
+		st->conflicts++;
+		if (!st->do_nothing && first_conflict < 0)
+			first_conflict = i;
+	}
+
+	if (first_conflict >= 0)
+		duplicate_error(st, &rows[first_conflict].shown);
+}
+
+/*
+ * insert_mode 'put': dynastore's plain upsert, no condition, through
+ * BatchWriteItem.  A batch is cut into segments with no key twice, sent in
+ * order, so that the last row of a key wins as it would one at a time; a
+ * segment goes out as requests of 25 items, all at once.
+ */
+static void
+put_rows(DsModifyState *st, DsPendingRow *rows, int nrows)
+{
+	HASHCTL		ctl;
+	HTAB	   *seen;
+	List	   *segment = NIL;
+
+	ctl.keysize = sizeof(uint64);
+	ctl.entrysize = sizeof(uint64);
+	ctl.hcxt = CurrentMemoryContext;
+	seen = hash_create("dynastore_fdw put keys", Max(nrows, 16), &ctl,
+					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+
+	for (int i = 0; i < nrows; i++)
+	{
+		/* a hash collision only costs an extra segment */
+		uint64		h = hash_bytes_extended((const unsigned char *) rows[i].key.id,
+											strlen(rows[i].key.id), 0) ^
+			hash_bytes_extended((const unsigned char *) rows[i].key.name,
+								strlen(rows[i].key.name), 1);
+		bool		found;
+
+		(void) hash_search(seen, &h, HASH_ENTER, &found);
+		if (found)
+		{
+			put_segment(st, segment);
+			segment = NIL;
+			hash_destroy(seen);
+			seen = hash_create("dynastore_fdw put keys", Max(nrows, 16), &ctl,
+							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+			(void) hash_search(seen, &h, HASH_ENTER, &found);
+		}
+		segment = lappend(segment, rows[i].item);
+		rows[i].applied = true;
+	}
+	put_segment(st, segment);
+}
+
+/*
+ * BatchWriteItem of items with distinct keys.  What DynamoDB leaves in
+ * UnprocessedItems is sent again after a backoff, as the AWS SDKs do.
+ */
+static void
+put_segment(DsModifyState *st, List *items)
+{
+	int			round = 0;
+
+	while (items != NIL)
+	{
+		int			nreqs = (list_length(items) + DDB_MAX_BATCH_WRITE - 1) /
+			DDB_MAX_BATCH_WRITE;
+		AwsRequest *reqs = palloc0(sizeof(AwsRequest) * nreqs);
+		List	   *unprocessed = NIL;
+
+		for (int r = 0; r < nreqs; r++)
+		{
+			List	   *chunk = list_copy_head(list_copy_tail(items, r * DDB_MAX_BATCH_WRITE),
+											   DDB_MAX_BATCH_WRITE);
+
+			reqs[r].operation = "BatchWriteItem";
+			reqs[r].body = ddb_write_batch_put(st->opts->table, chunk);
+			reqs[r].body_len = strlen(reqs[r].body);
+			/* a whole-item put is idempotent: sending it twice is harmless */
+			reqs[r].retry = AWS_RETRY_SAFE;
+		}
+		aws_dynamodb_call_many(&st->opts->aws, reqs, nreqs, nreqs, &st->stats);
+
+		for (int r = 0; r < nreqs; r++)
+		{
+			Jsonb	   *answer = ddb_json_parse(reqs[r].response->body,
+												"BatchWriteItem");
+			JsonbValue *left = ddb_json_get(&answer->root, "UnprocessedItems");
+			JsonbValue *mine;
+			JsonbIterator *it;
+			JsonbValue	v;
+			JsonbIteratorToken tok;
+
+			if (left == NULL || left->type != jbvBinary)
+				continue;
+			mine = ddb_json_get(left->val.binary.data, st->opts->table);
+			if (mine == NULL || mine->type != jbvBinary)
+				continue;
+			it = JsonbIteratorInit(mine->val.binary.data);
+			while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+			{
+				JsonbValue *put;
+				JsonbValue *item;
+
+				if (tok != WJB_ELEM || v.type != jbvBinary)
+					continue;
+				put = ddb_json_get(v.val.binary.data, "PutRequest");
+				item = put && put->type == jbvBinary ?
+					ddb_json_get(put->val.binary.data, "Item") : NULL;
+				if (item && item->type == jbvBinary)
+					unprocessed = lappend(unprocessed,
+										  ddb_json_to_text(item->val.binary.data));
+			}
+		}
+
+		items = unprocessed;
+		if (items == NIL)
+			break;
+		if (round >= Max(st->opts->aws.max_retries, 1) * 2)
+			ereport(ERROR,
+					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
+					 errmsg("DynamoDB left %d items of a BatchWriteItem unprocessed",
+							list_length(items)),
+					 errdetail("They were sent %d times; the items before them were written.",
+							   round + 1),
+					 errhint("Retry later, or raise the capacity of the DynamoDB table.")));
+		aws_backoff_wait(round++, true);
+	}
+}
+
+/* A key DynamoDB would refuse is refused here, before anything is sent. */
+static void
+check_key(DsModifyState *st, DdbKey *key)
+{
+	if (key->id[0] == '\0' || key->name[0] == '\0')
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("key of a record in foreign table \"%s\" cannot be empty",
+						RelationGetRelationName(st->rel)),
+				 errdetail("DynamoDB keys are non-empty strings; column \"%s\" is empty.",
+						   key->id[0] == '\0' ?
+						   (st->id_col ? st->id_col->colname : "id") :
+						   st->name_col->colname)));
+	if (strlen(key->id) > DDB_MAX_HASH_KEY)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("partition key of %zu bytes exceeds DynamoDB's maximum of %d",
+						strlen(key->id), DDB_MAX_HASH_KEY),
+				 errdetail("A record's \"id\" is its partition key.")));
+	if (strlen(key->name) > DDB_MAX_RANGE_KEY)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("record key of %zu bytes exceeds DynamoDB's maximum of %d",
+						strlen(key->name), DDB_MAX_RANGE_KEY),
+				 errdetail("A record's \"name\" is its sort key.")));
+}
+
+/*
+ * A fields member may not take one of the record's own attributes, nor one
+ * that a column holds: dynastore refuses the first, and the second would
+ * read back in that column rather than in fields.
+ */
+static void
+check_field_names(DsModifyState *st, List *attrs)
+{
+	ListCell   *lc;
+
+	foreach(lc, attrs)
+	{
+		DdbAttr    *attr = lfirst(lc);
+
+		if (attr->name[0] == '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("column \"%s\" has a member with an empty name",
+							st->fields_col->colname),
+					 errdetail("DynamoDB attribute names cannot be empty.")));
+		for (int i = 0; i < lengthof(ds_reserved); i++)
+			if (strcmp(attr->name, ds_reserved[i]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("column \"%s\" contains the reserved attribute name \"%s\"",
+								st->fields_col->colname, ds_reserved[i]),
+						 errdetail("id, name, version, expires and payload are the record's own attributes; dynastore refuses them as fields.")));
+		for (int i = 0; i < st->nclaimed; i++)
+			if (strcmp(attr->name, st->claimed[i]) == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("column \"%s\" contains attribute \"%s\", which a column of foreign table \"%s\" holds",
+								st->fields_col->colname, st->claimed[i],
+								RelationGetRelationName(st->rel)),
+						 errhint("Set the column instead.")));
+	}
+}
+
+/*
+ * Add an attribute unless another column already writes it; two columns
+ * mapped to one attribute must agree on its value.
+ */
+static List *
+add_attr(List *attrs, DdbAttr *attr, DsColumn *col, List **owners)
+{
+	ListCell   *lc;
+
+	foreach(lc, attrs)
+	{
+		DdbAttr    *other = lfirst(lc);
+		DsColumn   *owner = list_nth(*owners, foreach_current_index(lc));
+
+		if (strcmp(other->name, attr->name) != 0)
+			continue;
+		if ((other->value == NULL) == (attr->value == NULL) &&
+			(attr->value == NULL || strcmp(other->value, attr->value) == 0))
+			return attrs;
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("columns \"%s\" and \"%s\" give attribute \"%s\" different values",
+						owner ? owner->colname : "?", col->colname,
+						attr->name)));
+	}
+	*owners = lappend(*owners, col);
+	return lappend(attrs, attr);
+}
+
+static void
+check_item_size(DsModifyState *st, const DdbKey *shown, size_t size)
+{
+	if (size > DDB_MAX_ITEM_SIZE)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("record of %zu bytes exceeds DynamoDB's maximum item size of %d bytes",
+						size, DDB_MAX_ITEM_SIZE),
+				 errdetail("Key (id, name)=(%s, %s).", shown->id, shown->name)));
+}
+
+/*
+ * The size of the item an UPDATE leaves: the new row's columns and fields,
+ * as far as the table shows them.
+ */
+static size_t
+row_size(DsModifyState *st, TupleTableSlot *slot, Jsonb *old_fields)
+{
+	size_t		size = strlen("version") + 2;
+
+	for (int i = 0; i < st->ncolumns; i++)
+	{
+		DsColumn   *col = &st->columns[i];
+		int			idx = col->attnum - 1;
+
+		if (col->role == DS_ROLE_VALUE || col->role == DS_ROLE_EXPIRES ||
+			col->role == DS_ROLE_ATTRIBUTE)
+			size += attr_from_datum(col, slot->tts_values[idx],
+									slot->tts_isnull[idx])->size;
+		else if (col->role == DS_ROLE_FIELDS && !slot->tts_isnull[idx])
+		{
+			List	   *removed;
+			size_t		fsize;
+			Jsonb	   *now_fields = attr_fields_jsonb(col, slot->tts_values[idx]);
+
+			/* compared with itself, nothing is written: only sized */
+			(void) attr_fields_from_datum(col, slot->tts_values[idx], false,
+										  now_fields, &removed, &fsize);
+			size += fsize;
+		}
+	}
+	return size;
+}
+
+/*
+ * UPDATE: ADD version 1, SET what the statement assigned, REMOVE what it
+ * set to NULL or dropped from fields, conditioned on the version read.
+ */
+TupleTableSlot *
+ds_exec_update(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
+			   TupleTableSlot *planSlot)
+{
+	DsModifyState *st = rinfo->ri_FdwState;
+	MemoryContext oldcxt;
+	DdbKey		key;
+	DdbKey		shown;
+	bool		has_version;
+	int64		version;
+	List	   *attrs = NIL;
+	List	   *owners = NIL;
+	Jsonb	   *old_fields = NULL;
+	ListCell   *lc;
+	char	   *body;
+	AwsRequest	req;
+	AwsResponse *res;
+	JsonbContainer *item = NULL;
+	bool		returning = (rinfo->ri_projectReturning != NULL);
+
+	MemoryContextReset(st->temp_cxt);
+	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
+
+	identity_of(st, planSlot, &key, &shown, &has_version, &version);
+	slot_getallattrs(slot);
+
+	if (AttributeNumberIsValid(st->junk_fields))
+	{
+		bool		isnull;
+		Datum		d = ExecGetJunkAttribute(planSlot, st->junk_fields, &isnull);
+
+		if (!isnull)
+			old_fields = attr_fields_jsonb(st->fields_col, d);
+	}
+
+	foreach(lc, st->target_attrs)
+	{
+		DsColumn   *col = column_by_attnum(st, lfirst_int(lc));
+		int			idx = col->attnum - 1;
+
+		if (col->role == DS_ROLE_FIELDS)
+		{
+			List	   *removed;
+			size_t		fsize;
+			List	   *members;
+
+			members = attr_fields_from_datum(col, slot->tts_values[idx],
+											 slot->tts_isnull[idx],
+											 old_fields ? old_fields :
+											 DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+																				CStringGetDatum("{}"))),
+											 &removed, &fsize);
+			check_field_names(st, members);
+			attrs = list_concat(attrs, members);
+			attrs = list_concat(attrs, removed);
+			while (list_length(owners) < list_length(attrs))
+				owners = lappend(owners, col);
+		}
+		else
+			attrs = add_attr(attrs,
+							 attr_from_datum(col, slot->tts_values[idx],
+											 slot->tts_isnull[idx]),
+							 col, &owners);
+	}
+
+	check_item_size(st, &shown, ddb_key_size(&key) + row_size(st, slot, old_fields));
+
+	body = ddb_write_update(st->opts->table, &key, attrs, has_version,
+							version, attr_now(), returning);
+	req.operation = "UpdateItem";
+	req.body = body;
+	req.body_len = strlen(body);
+	req.retry = AWS_RETRY_CHECKED;
+	req.accepted_errors = ds_conditional_errors;
+	aws_dynamodb_call_many(&st->opts->aws, &req, 1, 1, &st->stats);
+	res = req.response;
+
+	if (res->error_type != NULL)
+	{
+		if (res->uncertain)
+		{
+			item = read_back(st, &key);
+			if (item && !update_applied(item, attrs, has_version, version))
+				item = NULL;
+		}
+		if (item == NULL)
+		{
+			st->conflicts++;
+			conflict_error(st, "update", &shown, has_version, version);
+		}
+	}
+	else
+	{
+		Jsonb	   *answer = ddb_json_parse(res->body, "UpdateItem");
+		JsonbValue *attributes = ddb_json_get(&answer->root, "Attributes");
+
+		if (attributes && attributes->type == jbvBinary)
+			item = attributes->val.binary.data;
+	}
+	st->written++;
+
+	if (returning && item)
+		fill_from_item(st, slot, item);
+	else
+		set_version(st, slot,
+					item_version(item, has_version ? version + 1 : 1));
+
+	MemoryContextSwitchTo(oldcxt);
+	return slot;
+}
+
+/* DELETE: conditioned on the version read. */
+TupleTableSlot *
+ds_exec_delete(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
+			   TupleTableSlot *planSlot)
+{
+	DsModifyState *st = rinfo->ri_FdwState;
+	MemoryContext oldcxt;
+	DdbKey		key;
+	DdbKey		shown;
+	bool		has_version;
+	int64		version;
+	AwsRequest	req;
+	AwsResponse *res;
+
+	MemoryContextReset(st->temp_cxt);
+	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
+
+	identity_of(st, planSlot, &key, &shown, &has_version, &version);
+
+	req.operation = "DeleteItem";
+	req.body = ddb_write_delete(st->opts->table, &key, has_version, version);
+	req.body_len = strlen(req.body);
+	req.retry = AWS_RETRY_CHECKED;
+	req.accepted_errors = ds_conditional_errors;
+	aws_dynamodb_call_many(&st->opts->aws, &req, 1, 1, &st->stats);
+	res = req.response;
+
+	/*
+	 * After an uncertain attempt, a record that is gone was deleted by it,
+	 * or by someone who could only have deleted the same record.
+	 */
+	if (res->error_type != NULL &&
+		!(res->uncertain && read_back(st, &key) == NULL))
+	{
+		st->conflicts++;
+		conflict_error(st, "delete", &shown, has_version, version);
+	}
+	st->written++;
+
+	if (rinfo->ri_projectReturning != NULL &&
+		AttributeNumberIsValid(st->junk_row))
+	{
+		bool		isnull;
+		Datum		row = ExecGetJunkAttribute(planSlot, st->junk_row, &isnull);
+
+		if (!isnull)
+		{
+			HeapTupleHeader td = DatumGetHeapTupleHeader(row);
+			HeapTupleData tuple;
+
+			tuple.t_len = HeapTupleHeaderGetDatumLength(td);
+			ItemPointerSetInvalid(&tuple.t_self);
+			tuple.t_tableOid = RelationGetRelid(st->rel);
+			tuple.t_data = td;
+			ExecForceStoreHeapTuple(&tuple, slot, false);
+			ExecMaterializeSlot(slot);
+		}
+	}
+
+	MemoryContextSwitchTo(oldcxt);
+	return slot;
+}
+
+void
+ds_end_modify(EState *estate, ResultRelInfo *rinfo)
+{
+	/* the contexts go with the executor's; nothing to release early */
+}
+
+void
+ds_end_insert(EState *estate, ResultRelInfo *rinfo)
+{
+}
+
+int
+ds_rel_updatable(Relation rel)
+{
+	return (1 << CMD_INSERT) | (1 << CMD_UPDATE) | (1 << CMD_DELETE);
+}
+
+/*
+ * EXPLAIN: the operation, its condition and batch; with ANALYZE, the
+ * requests, writes, conflicts and the reads that settled uncertain writes.
+ */
+void
+ds_explain_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
+				  List *fdw_private, int subplan_index, ExplainState *es)
+{
+	DsModifyState *st = rinfo->ri_FdwState;
+	const char *operation = "?";
+	const char *condition = NULL;
+
+	if (st == NULL)
+		return;
+	switch (st->operation)
+	{
+		case CMD_INSERT:
+			if (st->opts->insert_mode == DS_INSERT_PUT)
+				operation = "BatchWriteItem";
+			else
+			{
+				operation = "PutItem";
+				condition = "no live record has the key";
+			}
+			break;
+		case CMD_UPDATE:
+			operation = "UpdateItem";
+			condition = "version as read, record not expired";
+			break;
+		case CMD_DELETE:
+			operation = "DeleteItem";
+			condition = "version as read";
+			break;
+		default:
+			break;
+	}
+	ExplainPropertyText("DynamoDB Operation", operation, es);
+	ExplainPropertyText("DynamoDB Table", st->opts->table, es);
+	if (condition)
+		ExplainPropertyText("Condition", condition, es);
+	if (st->operation == CMD_INSERT && rinfo->ri_BatchSize > 1)
+		ExplainPropertyInteger("Batch Size", NULL, rinfo->ri_BatchSize, es);
+
+	if (es->analyze)
+	{
+		ExplainPropertyInteger("DynamoDB Requests", NULL, st->stats.requests, es);
+		ExplainPropertyInteger("Records Written", NULL, st->written, es);
+		ExplainPropertyInteger("Conditional Check Failures", NULL,
+							   st->conflicts, es);
+	}
+}
+
+
+/* ---------------------------------------------------------------------
+ * Helpers
+ * ---------------------------------------------------------------------
+ */
+
+static DsColumn *
+column_by_attnum(DsModifyState *st, AttrNumber attnum)
+{
+	for (int i = 0; i < st->ncolumns; i++)
+		if (st->columns[i].attnum == attnum)
+			return &st->columns[i];
+	elog(ERROR, "column %d of foreign table \"%s\" not found",
+		 attnum, RelationGetRelationName(st->rel));
+	return NULL;				/* keep compiler quiet */
+}
+
+/* The key and the version that the scan read, from the row identity. */
+static void
+identity_of(DsModifyState *st, TupleTableSlot *planSlot, DdbKey *key,
+			DdbKey *shown, bool *has_version, int64 *version)
+{
+	bool		isnull;
+	Datum		d;
+
+	d = ExecGetJunkAttribute(planSlot, st->junk_name, &isnull);
+	if (isnull)
+		elog(ERROR, "row identity \"%s\" is NULL", DS_JUNK_NAME);
+	shown->name = OutputFunctionCall(&st->name_col->outfunc, d);
+	key->name = attr_key_text(st->name_col, d);
+
+	if (st->opts->partition)
+	{
+		shown->id = st->opts->partition;
+		key->id = pg_server_to_any(st->opts->partition,
+								   strlen(st->opts->partition), PG_UTF8);
+	}
+	else
+	{
+		d = ExecGetJunkAttribute(planSlot, st->junk_id, &isnull);
+		if (isnull)
+			elog(ERROR, "row identity \"%s\" is NULL", DS_JUNK_ID);
+		shown->id = OutputFunctionCall(&st->id_col->outfunc, d);
+		key->id = attr_key_text(st->id_col, d);
+	}
+
+	d = ExecGetJunkAttribute(planSlot, st->junk_version, &isnull);
+	*has_version = !isnull;
+	*version = isnull ? 0 : attr_version_value(st->version_col, d);
+}
+
+static Jsonb *
+parse_item(const char *json, const char *operation)
+{
+	return ddb_json_parse(json, operation);
+}
+
+/*
+ * The record as it is now, read strongly consistently; NULL when there is
+ * none.  Used only to settle a write whose first attempt went unanswered.
+ */
+static JsonbContainer *
+read_back(DsModifyState *st, const DdbKey *key)
+{
+	char	   *body = ddb_write_get(st->opts->table, key);
+	AwsResponse *res;
+	Jsonb	   *answer;
+	JsonbValue *item;
+
+	st->checks++;
+	res = aws_dynamodb_call(&st->opts->aws, "GetItem", body, strlen(body),
+							true, NULL, &st->stats);
+	answer = ddb_json_parse(res->body, "GetItem");
+	item = ddb_json_get(&answer->root, "Item");
+	if (item == NULL || item->type != jbvBinary)
+		return NULL;
+	return item->val.binary.data;
+}
+
+/* Whether two items have the same attributes with the same values. */
+static bool
+items_equal(JsonbContainer *a, JsonbContainer *b)
+{
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+
+	if (JsonContainerSize(a) != JsonContainerSize(b))
+		return false;
+	it = JsonbIteratorInit(a);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		JsonbValue	value;
+		JsonbValue *other;
+
+		if (tok != WJB_KEY)
+			continue;
+		other = getKeyJsonValueFromContainer(b, v.val.string.val,
+											 v.val.string.len, NULL);
+		tok = JsonbIteratorNext(&it, &value, true);
+		if (other == NULL || !attr_equal(&value, other))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Whether an item is what an UPDATE would have made: the next version,
+ * every attribute set to what was sent, every attribute removed gone.
+ */
+static bool
+update_applied(JsonbContainer *item, List *attrs, bool has_version,
+			   int64 version)
+{
+	ListCell   *lc;
+
+	if (item_version(item, -1) != (has_version ? version + 1 : 1))
+		return false;
+	foreach(lc, attrs)
+	{
+		DdbAttr    *attr = lfirst(lc);
+		JsonbValue *now = ddb_json_get(item, attr->name);
+
+		if (attr->value == NULL)
+		{
+			if (now != NULL)
+				return false;
+		}
+		else
+		{
+			Jsonb	   *sent = parse_item(attr->value, "UpdateItem");
+			JsonbValue	sv;
+
+			sv.type = jbvBinary;
+			sv.val.binary.data = &sent->root;
+			sv.val.binary.len = VARSIZE(sent) - VARHDRSZ;
+			if (now == NULL || !attr_equal(&sv, now))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The version of an item, or otherwise when it has none (or no item). */
+static int64
+item_version(JsonbContainer *item, int64 otherwise)
+{
+	JsonbValue *v = item ? ddb_json_get(item, "version") : NULL;
+	char	   *num;
+	char	   *end;
+	long long	result;
+
+	if (v == NULL || v->type != jbvBinary)
+		return otherwise;
+	num = ddb_json_get_string(v->val.binary.data, "N");
+	if (num == NULL)
+		return otherwise;
+	errno = 0;
+	result = strtoll(num, &end, 10);
+	if (errno != 0 || *end != '\0' || end == num)
+		return otherwise;
+	return (int64) result;
+}
+
+/*
+ * Fill a slot from an item, for RETURNING: what the record now holds, as a
+ * read would show it.
+ */
+static void
+fill_from_item(DsModifyState *st, TupleTableSlot *slot, JsonbContainer *item)
+{
+	int			natts = slot->tts_tupleDescriptor->natts;
+
+	ExecClearTuple(slot);
+	memset(slot->tts_isnull, true, sizeof(bool) * natts);
+	for (int i = 0; i < st->ncolumns; i++)
+	{
+		DsColumn   *col = &st->columns[i];
+		int			idx = col->attnum - 1;
+
+		if (col->role == DS_ROLE_FIELDS)
+		{
+			slot->tts_values[idx] = attr_fields_datum(col, item, st->claimed,
+													  st->nclaimed);
+			slot->tts_isnull[idx] = false;
+		}
+		else
+			slot->tts_values[idx] = attr_to_datum(col,
+												  ddb_json_get(item, col->attribute),
+												  &slot->tts_isnull[idx]);
+	}
+	ExecStoreVirtualTuple(slot);
+	ExecMaterializeSlot(slot);
+}
+
+/* Put the new version into the row written, for triggers and the like. */
+static void
+set_version(DsModifyState *st, TupleTableSlot *slot, int64 version)
+{
+	TupleDesc	tupdesc = slot->tts_tupleDescriptor;
+	int			natts = tupdesc->natts;
+	Datum	   *values = palloc(sizeof(Datum) * natts);
+	bool	   *nulls = palloc(sizeof(bool) * natts);
+	int			idx;
+	Oid			t;
+
+	if (st->version_col == NULL)
+		return;
+	slot_getallattrs(slot);
+	for (int i = 0; i < natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		nulls[i] = slot->tts_isnull[i];
+		values[i] = nulls[i] ? (Datum) 0 :
+			datumCopy(slot->tts_values[i], att->attbyval, att->attlen);
+	}
+
+	idx = st->version_col->attnum - 1;
+	t = getBaseType(st->version_col->typid);
+	nulls[idx] = false;
+	if (t == INT8OID)
+		values[idx] = Int64GetDatum(version);
+	else if (t == INT4OID)
+		values[idx] = Int32GetDatum((int32) version);
+	else
+		values[idx] = NumericGetDatum(int64_to_numeric(version));
+
+	ExecClearTuple(slot);
+	memcpy(slot->tts_values, values, sizeof(Datum) * natts);
+	memcpy(slot->tts_isnull, nulls, sizeof(bool) * natts);
+	ExecStoreVirtualTuple(slot);
+	ExecMaterializeSlot(slot);
+}
+
+static void
+conflict_error(DsModifyState *st, const char *verb, const DdbKey *shown,
+			   bool has_version, int64 version)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+			 errmsg("could not %s record in foreign table \"%s\": key has been modified",
+					verb, RelationGetRelationName(st->rel)),
+			 has_version ?
+			 errdetail("Key (id, name)=(%s, %s) no longer has version " INT64_FORMAT ", which this statement read: the record was changed, deleted or expired since.",
+					   shown->id, shown->name, version) :
+			 errdetail("Key (id, name)=(%s, %s) had no version when this statement read it, and was changed, deleted or expired since.",
+					   shown->id, shown->name),
+			 errhint("Read the record again and retry.")));
+}
+
+static void
+duplicate_error(DsModifyState *st, const DdbKey *shown)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_UNIQUE_VIOLATION),
+			 errmsg("key already exists in foreign table \"%s\"",
+					RelationGetRelationName(st->rel)),
+			 errdetail("Key (id, name)=(%s, %s) already exists.",
+					   shown->id, shown->name),
+			 errhint("Use INSERT ... ON CONFLICT DO NOTHING to skip records that exist, or UPDATE to change them.")));
+}
