@@ -6,13 +6,13 @@ OBJS = \
 	src/dynastore_fdw.o \
 	src/option.o \
 	src/scan.o \
-	src/modify.o \
-	src/ddb_write.o \
 	src/ddb_request.o \
 	src/attr_value.o \
 	src/ddb_json.o \
 	src/aws_client.o \
-	src/sigv4.o
+	src/sigv4.o \
+	src/pushdown.o \
+	src/ddb_table.o
 
 EXTENSION = dynastore_fdw
 DATA = dynastore_fdw--1.0.sql

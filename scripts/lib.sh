@@ -175,6 +175,8 @@ kit_as_postgres() {
 
 # kit_pg_start PORT: initdb + start a cluster in the run dir, listening on
 # 127.0.0.1:PORT and a unix socket in the run dir.  Sets PGHOST/PGPORT/PGUSER.
+# The default collation is ICU's en-US, as on most production servers: it
+# orders text differently from DynamoDB, which the pushdown tests rely on.
 kit_pg_start() {
 	local port=$1
 	KIT_PGDATA=$KIT_RUN_DIR/pgdata
@@ -182,7 +184,8 @@ kit_pg_start() {
 	install -d -o postgres -g postgres -m 700 "$KIT_PGDATA"
 	install -d -o postgres -g postgres -m 755 "$sock"
 	kit_as_postgres "$KIT_PGBIN/initdb" -D "$KIT_PGDATA" -U postgres --auth=trust --no-sync \
-		-E UTF8 --locale=C >"$KIT_RUN_DIR/initdb.log" 2>&1 ||
+		-E UTF8 --locale=C.UTF-8 --locale-provider=icu --icu-locale=en-US \
+		>"$KIT_RUN_DIR/initdb.log" 2>&1 ||
 		{ cat "$KIT_RUN_DIR/initdb.log" >&2; kit_die "initdb failed"; }
 	cat >>"$KIT_PGDATA/postgresql.conf" <<-EOF
 

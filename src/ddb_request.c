@@ -61,14 +61,14 @@ append_string_value(StringInfo buf, const char *value)
 	appendStringInfoChar(buf, '}');
 }
 
-/* "Key":{"id":{"S":..},"name":{"S":..}} from equality conditions. */
+/* {"id":{"S":..},"name":{"S":..}} from equality conditions. */
 static void
 append_key(StringInfo buf, List *conds)
 {
 	ListCell   *lc;
 	bool		first = true;
 
-	appendStringInfoString(buf, "\"Key\":{");
+	appendStringInfoChar(buf, '{');
 	foreach(lc, conds)
 	{
 		DdbKeyCond *c = lfirst(lc);
@@ -84,20 +84,110 @@ append_key(StringInfo buf, List *conds)
 }
 
 /*
- * Build the body of a GetItem, Query or Scan.  Placeholders: #kN and :kN
- * for key conditions, #pN for projected attributes.
+ * A condition expression over conds with placeholders #<p>N and :<p>N,
+ * "AND"-joined; the values go to values, the names to names.
+ */
+static void
+append_conditions(StringInfo expr, StringInfo names, StringInfo values,
+				  List *conds, char p)
+{
+	ListCell   *lc;
+	int			n = 0;
+
+	foreach(lc, conds)
+	{
+		DdbKeyCond *c = lfirst(lc);
+
+		if (n > 0)
+			appendStringInfoString(expr, " AND ");
+		if (c->op == DDB_COND_BEGINS_WITH)
+			appendStringInfo(expr, "begins_with(#%c%d, :%c%d)", p, n, p, n);
+		else if (c->op == DDB_COND_BETWEEN)
+			appendStringInfo(expr, "#%c%d BETWEEN :%c%d AND :%c%db",
+							 p, n, p, n, p, n);
+		else
+			appendStringInfo(expr, "#%c%d %s :%c%d", p, n,
+							 ddb_cond_op_text(c->op), p, n);
+
+		appendStringInfo(names, "%s\"#%c%d\":", names->len > 0 ? "," : "",
+						 p, n);
+		ddb_json_string(names, c->attribute);
+		appendStringInfo(values, "%s\":%c%d\":", values->len > 0 ? "," : "",
+						 p, n);
+		append_string_value(values, c->value);
+		if (c->op == DDB_COND_BETWEEN)
+		{
+			appendStringInfo(values, ",\":%c%db\":", p, n);
+			append_string_value(values, c->value2);
+		}
+		n++;
+	}
+}
+
+/* ProjectionExpression with #pN placeholders, names into names. */
+static void
+append_projection(StringInfo buf, StringInfo names, List *projection)
+{
+	StringInfoData expr;
+	ListCell   *lc;
+	int			n = 0;
+
+	if (projection == NIL)
+		return;
+	initStringInfo(&expr);
+	foreach(lc, projection)
+	{
+		appendStringInfo(&expr, "%s#p%d", n > 0 ? ", " : "", n);
+		appendStringInfo(names, "%s\"#p%d\":", names->len > 0 ? "," : "", n);
+		ddb_json_string(names, (const char *) lfirst(lc));
+		n++;
+	}
+	appendStringInfoString(buf, ",\"ProjectionExpression\":");
+	ddb_json_string(buf, expr.data);
+	pfree(expr.data);
+}
+
+/*
+ * Build the body of a GetItem, Query, Scan or BatchGetItem.  Every name
+ * and value goes through a placeholder: #kN/:kN in key conditions, #fN/:fN
+ * in the filter, #pN in the projection.
  */
 char *
 ddb_request_read(const DdbRead *read)
 {
 	StringInfoData buf;
-	StringInfoData expr;
+	StringInfoData names;
+	StringInfoData values;
 	ListCell   *lc;
-	int			n;
-	bool		has_names = false;
 
 	initStringInfo(&buf);
-	initStringInfo(&expr);
+	initStringInfo(&names);
+	initStringInfo(&values);
+
+	if (read->op == DDB_BATCH_GET_ITEM)
+	{
+		bool		first = true;
+
+		appendStringInfoString(&buf, "{\"RequestItems\":{");
+		ddb_json_string(&buf, read->table);
+		appendStringInfoString(&buf, ":{\"Keys\":[");
+		foreach(lc, read->batch_keys)
+		{
+			if (!first)
+				appendStringInfoChar(&buf, ',');
+			first = false;
+			append_key(&buf, (List *) lfirst(lc));
+		}
+		appendStringInfoChar(&buf, ']');
+		append_projection(&buf, &names, read->projection);
+		if (names.len > 0)
+			appendStringInfo(&buf, ",\"ExpressionAttributeNames\":{%s}",
+							 names.data);
+		if (read->consistent)
+			appendStringInfoString(&buf, ",\"ConsistentRead\":true");
+		appendStringInfoString(&buf, "}},\"ReturnConsumedCapacity\":\"TOTAL\"}");
+		return buf.data;
+	}
 
 	appendStringInfoString(&buf, "{\"TableName\":");
 	ddb_json_string(&buf, read->table);
@@ -109,88 +199,41 @@ ddb_request_read(const DdbRead *read)
 
 	if (read->op == DDB_GET_ITEM)
 	{
-		appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, ",\"Key\":");
 		append_key(&buf, read->key_conds);
 	}
 	else if (read->op == DDB_QUERY)
 	{
-		n = 0;
-		foreach(lc, read->key_conds)
-		{
-			DdbKeyCond *c = lfirst(lc);
+		StringInfoData expr;
 
-			if (n > 0)
-				appendStringInfoString(&expr, " AND ");
-			if (c->op == DDB_COND_BEGINS_WITH)
-				appendStringInfo(&expr, "begins_with(#k%d, :k%d)", n, n);
-			else if (c->op == DDB_COND_BETWEEN)
-				appendStringInfo(&expr, "#k%d BETWEEN :k%d AND :k%db", n, n, n);
-			else
-				appendStringInfo(&expr, "#k%d %s :k%d", n,
-								 ddb_cond_op_text(c->op), n);
-			n++;
-		}
+		initStringInfo(&expr);
+		append_conditions(&expr, &names, &values, read->key_conds, 'k');
 		appendStringInfoString(&buf, ",\"KeyConditionExpression\":");
 		ddb_json_string(&buf, expr.data);
-
-		appendStringInfoString(&buf, ",\"ExpressionAttributeValues\":{");
-		n = 0;
-		foreach(lc, read->key_conds)
-		{
-			DdbKeyCond *c = lfirst(lc);
-
-			appendStringInfo(&buf, "%s\":k%d\":", n > 0 ? "," : "", n);
-			append_string_value(&buf, c->value);
-			if (c->op == DDB_COND_BETWEEN)
-			{
-				appendStringInfo(&buf, ",\":k%db\":", n);
-				append_string_value(&buf, c->value2);
-			}
-			n++;
-		}
-		appendStringInfoChar(&buf, '}');
 		if (!read->forward)
 			appendStringInfoString(&buf, ",\"ScanIndexForward\":false");
 	}
+	else if (read->op == DDB_SCAN && read->total_segments > 1)
+		appendStringInfo(&buf, ",\"Segment\":%d,\"TotalSegments\":%d",
+						 read->segment, read->total_segments);
 
-	if (read->projection != NIL)
+	if (read->filter_conds != NIL && read->op != DDB_GET_ITEM)
 	{
-		resetStringInfo(&expr);
-		n = 0;
-		foreach(lc, read->projection)
-		{
-			appendStringInfo(&expr, "%s#p%d", n > 0 ? ", " : "", n);
-			n++;
-		}
-		appendStringInfoString(&buf, ",\"ProjectionExpression\":");
+		StringInfoData expr;
+
+		initStringInfo(&expr);
+		append_conditions(&expr, &names, &values, read->filter_conds, 'f');
+		appendStringInfoString(&buf, ",\"FilterExpression\":");
 		ddb_json_string(&buf, expr.data);
 	}
 
-	/* the names of every placeholder used above */
-	if (read->op == DDB_QUERY || read->projection != NIL)
-	{
-		appendStringInfoString(&buf, ",\"ExpressionAttributeNames\":{");
-		n = 0;
-		if (read->op == DDB_QUERY)
-		{
-			foreach(lc, read->key_conds)
-			{
-				DdbKeyCond *c = lfirst(lc);
-
-				appendStringInfo(&buf, "%s\"#k%d\":", has_names ? "," : "", n++);
-				ddb_json_string(&buf, c->attribute);
-				has_names = true;
-			}
-		}
-		n = 0;
-		foreach(lc, read->projection)
-		{
-			appendStringInfo(&buf, "%s\"#p%d\":", has_names ? "," : "", n++);
-			ddb_json_string(&buf, (const char *) lfirst(lc));
-			has_names = true;
-		}
-		appendStringInfoChar(&buf, '}');
-	}
+	append_projection(&buf, &names, read->projection);
+	if (names.len > 0)
+		appendStringInfo(&buf, ",\"ExpressionAttributeNames\":{%s}",
+						 names.data);
+	if (values.len > 0)
+		appendStringInfo(&buf, ",\"ExpressionAttributeValues\":{%s}",
+						 values.data);
 
 	if (read->consistent)
 		appendStringInfoString(&buf, ",\"ConsistentRead\":true");
@@ -200,35 +243,7 @@ ddb_request_read(const DdbRead *read)
 		appendStringInfo(&buf, ",\"ExclusiveStartKey\":%s", read->start_key);
 	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
 
-	pfree(expr.data);
-	return buf.data;
-}
-
-/* The key condition as EXPLAIN shows it: id = 'customers' AND ... */
-char *
-ddb_describe_key_condition(const DdbRead *read)
-{
-	StringInfoData buf;
-	ListCell   *lc;
-
-	initStringInfo(&buf);
-	foreach(lc, read->key_conds)
-	{
-		DdbKeyCond *c = lfirst(lc);
-
-		if (buf.len > 0)
-			appendStringInfoString(&buf, " AND ");
-		if (c->op == DDB_COND_BEGINS_WITH)
-			appendStringInfo(&buf, "begins_with(%s, %s)", c->attribute,
-							 c->value ? quote_literal_cstr(c->value) : "$?");
-		else if (c->op == DDB_COND_BETWEEN)
-			appendStringInfo(&buf, "%s BETWEEN %s AND %s", c->attribute,
-							 c->value ? quote_literal_cstr(c->value) : "$?",
-							 c->value2 ? quote_literal_cstr(c->value2) : "$?");
-		else
-			appendStringInfo(&buf, "%s %s %s", c->attribute,
-							 ddb_cond_op_text(c->op),
-							 c->value ? quote_literal_cstr(c->value) : "$?");
-	}
+	pfree(names.data);
+	pfree(values.data);
 	return buf.data;
 }

@@ -47,17 +47,22 @@ typedef struct DdbRead
 	DdbOperation op;
 	const char *table;
 	const char *index;			/* NULL: the table itself */
-	List	   *key_conds;		/* of DdbKeyCond *; hash key first */
+	List	   *key_conds;		/* of DdbKeyCond *; hash key first.  For
+								 * GetItem and BatchGetItem, the equality
+								 * conditions of one key */
+	List	   *batch_keys;		/* BatchGetItem: List of key_conds lists */
+	List	   *filter_conds;	/* of DdbKeyCond * (equality) */
 	List	   *projection;		/* attribute names; NIL: all */
 	bool		consistent;
 	int			limit;			/* 0: no Limit */
 	bool		forward;		/* ScanIndexForward */
+	int			segment;		/* Scan: this segment of total_segments */
+	int			total_segments; /* Scan: 0 or 1 for an undivided Scan */
 	const char *start_key;		/* ExclusiveStartKey as JSON, or NULL */
 } DdbRead;
 
 extern const char *ddb_operation_name(DdbOperation op);
 extern const char *ddb_cond_op_text(DdbCondOp op);
 extern char *ddb_request_read(const DdbRead *read);
-extern char *ddb_describe_key_condition(const DdbRead *read);
 
 #endif							/* DDB_REQUEST_H */

@@ -10,28 +10,73 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
+#include "access/stratnum.h"
 #include "access/sysattr.h"
+#include "access/table.h"
+#include "catalog/pg_opfamily.h"
+#include "catalog/pg_type.h"
 #include "foreign/fdwapi.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "optimizer/cost.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+#include "utils/pg_locale.h"
+#include "utils/rel.h"
 
-#include "modify.h"
+#include "attr_value.h"
+#include "ddb_table.h"
+#include "option.h"
+#include "pushdown.h"
 #include "scan.h"
 
 PG_MODULE_MAGIC;
 
-/* Rows assumed in a partition that has never been analyzed. */
+/* Rows assumed in a partition that was never analyzed. */
 #define DS_DEFAULT_ROWS		1000
-/* Cost of one request, and of reading one item, in seq_page_cost units. */
-#define DS_REQUEST_COST		10.0
-#define DS_ITEM_COST		0.01
+/* Items DynamoDB returns in one 1 MB page, for items of about 1 KB. */
+#define DS_ITEMS_PER_PAGE	1000
+/* BatchGetItem takes at most this many keys a request. */
+#define DS_BATCH_GET_KEYS	100
+
+/*
+ * Cost of one DynamoDB request (a network round trip of milliseconds) and
+ * of reading one item, in seq_page_cost units.
+ */
+#define DS_REQUEST_COST		100.0
+#define DS_ITEM_COST		0.05
+
+/* One way of reading the foreign table: a DynamoDB operation and its keys. */
+typedef struct DsAccess
+{
+	DdbOperation op;
+	const DdbIndex *index;		/* NULL: the table itself */
+	List	   *conds;			/* DsKeyQual *: hash key, then range key */
+	bool		filter_partition;	/* a GSI read of a partition table */
+	const char *sort_attribute; /* the order items come in, or NULL */
+	bool		forward;
+	int			limit;
+	double		items;			/* estimated items read */
+	double		requests;		/* estimated requests */
+} DsAccess;
 
 typedef struct DsRelInfo
 {
+	DsTableOptions *opts;
 	Bitmapset  *attrs_used;		/* columns the query reads */
+	List	   *key_columns;	/* DsKeyColumn *: text columns */
+	List	   *key_quals;		/* DsKeyQual * of the restriction quals */
+	const char *hash_key;		/* the table's key attributes */
+	const char *range_key;
+	DdbTableSchema *schema;		/* NULL when no index could serve */
 } DsRelInfo;
 
 static void dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -59,78 +104,559 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignScan = ds_end_scan;
 	routine->ExplainForeignScan = ds_explain_scan;
 
-	routine->AddForeignUpdateTargets = ds_add_update_targets;
-	routine->PlanForeignModify = ds_plan_modify;
-	routine->BeginForeignModify = ds_begin_modify;
-	routine->ExecForeignInsert = ds_exec_insert;
-	routine->ExecForeignBatchInsert = ds_exec_batch_insert;
-	routine->GetForeignModifyBatchSize = ds_modify_batch_size;
-	routine->ExecForeignUpdate = ds_exec_update;
-	routine->ExecForeignDelete = ds_exec_delete;
-	routine->EndForeignModify = ds_end_modify;
-	routine->BeginForeignInsert = ds_begin_insert;
-	routine->EndForeignInsert = ds_end_insert;
-	routine->IsForeignRelUpdatable = ds_rel_updatable;
-	routine->ExplainForeignModify = ds_explain_modify;
 
 	PG_RETURN_POINTER(routine);
 }
 
 /*
- * Note the columns the query needs, so that only their attributes are
- * requested, and estimate the rows.
+ * Gather what planning needs: the options, the text columns that can be
+ * keys, the quals on them, and (only when a qual could use one) the
+ * table's indexes.  Estimate the rows.
  */
 static void
 dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 					Oid foreigntableid)
 {
 	DsRelInfo  *info = palloc0(sizeof(DsRelInfo));
+	Oid			userid = OidIsValid(baserel->userid) ?
+		baserel->userid : GetUserId();
+	Relation	rel;
+	TupleDesc	tupdesc;
 	ListCell   *lc;
+	bool		need_schema = false;
+	int			i;
+
+	baserel->fdw_private = info;
+	info->opts = ds_get_table_options(foreigntableid, userid);
+	info->hash_key = "id";
+	info->range_key = "name";
 
 	pull_varattnos((Node *) baserel->reltarget->exprs, baserel->relid,
 				   &info->attrs_used);
 	foreach(lc, baserel->baserestrictinfo)
+		pull_varattnos((Node *) ((RestrictInfo *) lfirst(lc))->clause,
+					   baserel->relid, &info->attrs_used);
+
+	/* text columns can carry key conditions: name, id, index keys */
+	rel = table_open(foreigntableid, NoLock);
+	tupdesc = RelationGetDescr(rel);
+	for (i = 0; i < tupdesc->natts; i++)
 	{
-		RestrictInfo *ri = lfirst(lc);
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+		DsColumn	col;
+		DsKeyColumn *kc;
 
-		pull_varattnos((Node *) ri->clause, baserel->relid,
-					   &info->attrs_used);
+		if (att->attisdropped)
+			continue;
+		attr_column_init(&col, foreigntableid, att->attnum,
+						 NameStr(att->attname), att->atttypid,
+						 att->atttypmod);
+		if (col.role == DS_ROLE_FIELDS || col.role == DS_ROLE_VALUE ||
+			col.role == DS_ROLE_VERSION || col.role == DS_ROLE_EXPIRES)
+			continue;
+		if (col.role == DS_ROLE_ID && info->opts->partition)
+			continue;
+		if (getBaseType(att->atttypid) != TEXTOID &&
+			getBaseType(att->atttypid) != VARCHAROID)
+			continue;
+		kc = palloc(sizeof(DsKeyColumn));
+		kc->attnum = att->attnum;
+		kc->attribute = col.attribute;
+		info->key_columns = lappend(info->key_columns, kc);
 	}
-	baserel->fdw_private = info;
+	table_close(rel, NoLock);
 
-	if (baserel->tuples <= 0)
-		baserel->tuples = DS_DEFAULT_ROWS;
+	foreach(lc, baserel->baserestrictinfo)
+	{
+		DsKeyQual  *kq = ds_key_qual(root, baserel, lfirst(lc),
+									 info->key_columns);
+
+		if (kq == NULL)
+			continue;
+		info->key_quals = lappend(info->key_quals, kq);
+		if (strcmp(kq->attribute, info->hash_key) != 0 &&
+			strcmp(kq->attribute, info->range_key) != 0)
+			need_schema = true;
+	}
+	if (need_schema || (info->opts->partition == NULL &&
+						info->key_quals == NIL && baserel->joininfo != NIL))
+		info->schema = ddb_table_schema(&info->opts->aws, info->opts->table);
+
+	/* rows: from ANALYZE, else the estimated_rows option, else a guess */
+	if (baserel->tuples < 0)
+		baserel->tuples = info->opts->estimated_rows >= 0 ?
+			info->opts->estimated_rows : DS_DEFAULT_ROWS;
 	baserel->rows = clamp_row_est(baserel->tuples *
 								  clauselist_selectivity(root,
 														 baserel->baserestrictinfo,
 														 0, JOIN_INNER, NULL));
 }
 
-static void
-dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+/* The first condition on attribute with operator op, or NULL. */
+static DsKeyQual *
+find_cond(List *quals, const char *attribute, DdbCondOp op, bool is_array)
 {
-	Cost		startup = DS_REQUEST_COST;
-	Cost		total = startup + baserel->tuples * DS_ITEM_COST +
-		baserel->tuples * cpu_tuple_cost;
+	ListCell   *lc;
 
-	add_path(baserel, (Path *)
-			 create_foreignscan_path(root, baserel, NULL, baserel->rows,
-									 startup, total, NIL, NULL, NULL, NIL));
+	foreach(lc, quals)
+	{
+		DsKeyQual  *kq = lfirst(lc);
+
+		if (kq->op == op && kq->is_array == is_array &&
+			strcmp(kq->attribute, attribute) == 0)
+			return kq;
+	}
+	return NULL;
 }
 
 /*
- * Every qual is checked locally for now: the partition's Query returns a
- * superset and PostgreSQL filters it.
+ * The best single condition on a range key: DynamoDB takes one.  Equality,
+ * then BETWEEN (from >= and <=), then a prefix, then one bound.
  */
+static DsKeyQual *
+range_cond(List *quals, const char *attribute)
+{
+	DsKeyQual  *kq;
+	DsKeyQual  *lo;
+	DsKeyQual  *hi;
+	static const DdbCondOp bounds[] = {DDB_COND_GE, DDB_COND_GT,
+	DDB_COND_LE, DDB_COND_LT};
+	int			i;
+
+	if (attribute == NULL)
+		return NULL;
+	if ((kq = find_cond(quals, attribute, DDB_COND_EQ, false)) != NULL)
+		return kq;
+	lo = find_cond(quals, attribute, DDB_COND_GE, false);
+	hi = find_cond(quals, attribute, DDB_COND_LE, false);
+	if (lo && hi)
+	{
+		kq = palloc(sizeof(DsKeyQual));
+		*kq = *lo;
+		kq->op = DDB_COND_BETWEEN;
+		kq->arg2 = hi->arg;
+		kq->rinfo = NULL;		/* two quals; see exactly_pushed() */
+		return kq;
+	}
+	if ((kq = find_cond(quals, attribute, DDB_COND_BEGINS_WITH, false)) != NULL)
+		return kq;
+	for (i = 0; i < lengthof(bounds); i++)
+		if ((kq = find_cond(quals, attribute, bounds[i], false)) != NULL)
+			return kq;
+	return NULL;
+}
+
+static double
+quals_selectivity(PlannerInfo *root, List *conds)
+{
+	List	   *clauses = NIL;
+	ListCell   *lc;
+
+	foreach(lc, conds)
+	{
+		DsKeyQual  *kq = lfirst(lc);
+
+		if (kq->rinfo)
+			clauses = lappend(clauses, kq->rinfo);
+	}
+	return clauselist_selectivity(root, clauses, 0, JOIN_INNER, NULL);
+}
+
+static double
+array_length_estimate(Expr *arg)
+{
+	if (IsA(arg, Const) && !((Const *) arg)->constisnull)
+	{
+		ArrayType  *arr = DatumGetArrayTypeP(((Const *) arg)->constvalue);
+
+		return ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	}
+	return 10;
+}
+
+static DsAccess *
+new_access(DdbOperation op, const DdbIndex *index, List *conds)
+{
+	DsAccess   *a = palloc0(sizeof(DsAccess));
+
+	a->op = op;
+	a->index = index;
+	a->conds = conds;
+	a->forward = true;
+	return a;
+}
+
+/* Items and requests of a Query returning the rows of its conditions. */
+static void
+estimate_query(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
+			   double partitions)
+{
+	a->items = Max(1, Max(baserel->tuples, 1) *
+				   quals_selectivity(root, a->conds));
+	a->requests = Max(partitions, ceil(a->items / DS_ITEMS_PER_PAGE));
+}
+
+/*
+ * The DynamoDB requests that return every row the quals can accept, from
+ * key conditions on the table and its indexes; the planner keeps the
+ * cheapest.  A lookup of one key is always best and comes alone; a Scan
+ * of the whole table only when nothing narrower exists.
+ */
+static List *
+candidate_accesses(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
+				   List *quals)
+{
+	List	   *result = NIL;
+	const char *partition = info->opts->partition;
+	DsKeyQual  *hash = NULL;
+	DsKeyQual  *hash_in = NULL;
+	DsKeyQual  *kq;
+	DsAccess   *a;
+	int			i;
+
+	if (partition == NULL)
+	{
+		hash = find_cond(quals, info->hash_key, DDB_COND_EQ, false);
+		hash_in = find_cond(quals, info->hash_key, DDB_COND_EQ, true);
+	}
+
+	if (partition || hash)
+	{
+		/* one partition: GetItem, BatchGetItem or a Query */
+		List	   *prefix = hash ? list_make1(hash) : NIL;
+
+		if ((kq = find_cond(quals, info->range_key, DDB_COND_EQ, false)))
+		{
+			a = new_access(DDB_GET_ITEM, NULL, lappend(prefix, kq));
+			a->items = 1;
+			a->requests = 1;
+			return list_make1(a);
+		}
+		if ((kq = find_cond(quals, info->range_key, DDB_COND_EQ, true)))
+		{
+			a = new_access(DDB_BATCH_GET_ITEM, NULL,
+						   lappend(list_copy(prefix), kq));
+			a->items = array_length_estimate(kq->arg);
+			a->requests = ceil(a->items / DS_BATCH_GET_KEYS);
+			result = lappend(result, a);
+		}
+
+		kq = range_cond(quals, info->range_key);
+		a = new_access(DDB_QUERY, NULL,
+					   kq ? lappend(list_copy(prefix), kq) : prefix);
+		a->sort_attribute = info->range_key;
+		estimate_query(root, baserel, a, 1);
+		result = lappend(result, a);
+
+		/* local indexes on other sort keys */
+		for (i = 0; info->schema && i < info->schema->nindexes; i++)
+		{
+			const DdbIndex *idx = &info->schema->indexes[i];
+
+			if (idx->global || !idx->projects_all || idx->range_key == NULL ||
+				strcmp(idx->hash_key, info->hash_key) != 0)
+				continue;
+			if ((kq = range_cond(quals, idx->range_key)) == NULL)
+				continue;
+			a = new_access(DDB_QUERY, idx, lappend(list_copy(prefix), kq));
+			a->sort_attribute = idx->range_key;
+			estimate_query(root, baserel, a, 1);
+			result = lappend(result, a);
+		}
+	}
+
+	/* global indexes answer equality on their hash key */
+	for (i = 0; info->schema && i < info->schema->nindexes; i++)
+	{
+		const DdbIndex *idx = &info->schema->indexes[i];
+		DsKeyQual  *range;
+
+		if (!idx->global || !idx->projects_all)
+			continue;
+		if ((kq = find_cond(quals, idx->hash_key, DDB_COND_EQ, false)) == NULL)
+			continue;
+		range = range_cond(quals, idx->range_key);
+		a = new_access(DDB_QUERY, idx,
+					   range ? list_make2(kq, range) : list_make1(kq));
+		a->filter_partition = (partition != NULL);
+		a->sort_attribute = idx->range_key;
+		estimate_query(root, baserel, a, 1);
+		result = lappend(result, a);
+	}
+
+	/* several partitions: one Query each */
+	if (hash_in && !hash)
+	{
+		DsKeyQual  *range = range_cond(quals, info->range_key);
+
+		a = new_access(DDB_QUERY, NULL,
+					   range ? list_make2(hash_in, range) : list_make1(hash_in));
+		estimate_query(root, baserel, a, array_length_estimate(hash_in->arg));
+		result = lappend(result, a);
+	}
+
+	/* nothing narrower: the whole table */
+	if (result == NIL)
+	{
+		a = new_access(DDB_SCAN, NULL, NIL);
+		a->items = Max(baserel->tuples, 1);
+		a->requests = Max(1, ceil(a->items / DS_ITEMS_PER_PAGE));
+		result = lappend(result, a);
+	}
+	return result;
+}
+
+static void
+cost_access(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
+			double rows, Cost *startup, Cost *total)
+{
+	*startup = DS_REQUEST_COST;
+	*total = a->requests * DS_REQUEST_COST + a->items * DS_ITEM_COST +
+		a->items * (cpu_tuple_cost + baserel->baserestrictcost.per_tuple);
+	if (a->op == DDB_SCAN && !((DsRelInfo *) baserel->fdw_private)->opts->allow_scan)
+		*total += disable_cost;
+}
+
+/*
+ * Does the query want rows in the order the access returns them?  Only
+ * under a collation that orders like DynamoDB (bytes of UTF-8).
+ */
+static bool
+access_matches_order(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
+					 DsAccess *a, bool *forward)
+{
+	PathKey    *pk;
+	EquivalenceClass *ec;
+	ListCell   *lc;
+
+	if (a->sort_attribute == NULL || list_length(root->query_pathkeys) != 1)
+		return false;
+	pk = linitial(root->query_pathkeys);
+	ec = pk->pk_eclass;
+	if (pk->pk_opfamily != TEXT_BTREE_FAM_OID ||
+		!lc_collate_is_c(ec->ec_collation) ||
+		GetDatabaseEncoding() != PG_UTF8)
+		return false;
+	foreach(lc, ec->ec_members)
+	{
+		EquivalenceMember *em = lfirst(lc);
+		Expr	   *e = em->em_expr;
+		ListCell   *kl;
+
+		if (IsA(e, RelabelType))
+			e = ((RelabelType *) e)->arg;
+		if (!IsA(e, Var) || ((Var *) e)->varno != baserel->relid)
+			continue;
+		foreach(kl, info->key_columns)
+		{
+			DsKeyColumn *kc = lfirst(kl);
+
+			if (kc->attnum == ((Var *) e)->varattno &&
+				strcmp(kc->attribute, a->sort_attribute) == 0)
+			{
+				*forward = (pk->pk_strategy == BTLessStrategyNumber);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Is this restriction enforced exactly by the access's key conditions? */
+static bool
+exactly_pushed(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
+			   DsAccess *a, RestrictInfo *rinfo)
+{
+	DsKeyQual  *kq = ds_key_qual(root, baserel, rinfo, info->key_columns);
+	ListCell   *lc;
+
+	if (kq == NULL || !kq->exact)
+		return false;
+	foreach(lc, a->conds)
+	{
+		DsKeyQual  *c = lfirst(lc);
+
+		if (!c->exact || strcmp(c->attribute, kq->attribute) != 0)
+			continue;
+		if (c->op == DDB_COND_BETWEEN)
+		{
+			if ((kq->op == DDB_COND_GE && equal(kq->arg, c->arg)) ||
+				(kq->op == DDB_COND_LE && equal(kq->arg, c->arg2)))
+				return true;
+		}
+		else if (c->op == kq->op && c->is_array == kq->is_array &&
+				 equal(c->arg, kq->arg))
+			return true;
+	}
+	return false;
+}
+
+/* For generate_implied_equalities_for_column: is em our key column? */
+static bool
+key_column_matches(PlannerInfo *root, RelOptInfo *rel,
+				   EquivalenceClass *ec, EquivalenceMember *em, void *arg)
+{
+	DsKeyColumn *kc = arg;
+	Expr	   *e = em->em_expr;
+
+	if (IsA(e, RelabelType))
+		e = ((RelabelType *) e)->arg;
+	return IsA(e, Var) && ((Var *) e)->varno == rel->relid &&
+		((Var *) e)->varattno == kc->attnum;
+}
+
+static void
+add_access_path(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
+				double rows, List *pathkeys, Relids required_outer)
+{
+	Cost		startup;
+	Cost		total;
+
+	cost_access(root, baserel, a, rows, &startup, &total);
+	add_path(baserel, (Path *)
+			 create_foreignscan_path(root, baserel, NULL, rows, startup, total,
+									 pathkeys, required_outer, NULL,
+									 list_make1(a)));
+}
+
+/*
+ * A path for the restriction quals, one in the query's order when the
+ * access can give it, and parameterized paths that read by key for each
+ * row of another relation (the inner side of a nested loop).
+ */
+static void
+dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
+{
+	DsRelInfo  *info = baserel->fdw_private;
+	bool		alone = bms_membership(root->all_baserels) == BMS_SINGLETON;
+	ListCell   *lc;
+
+	foreach(lc, candidate_accesses(root, baserel, info, info->key_quals))
+	{
+		DsAccess   *a = lfirst(lc);
+		bool		all_pushed = true;
+		bool		forward;
+		ListCell   *rc;
+
+		foreach(rc, baserel->baserestrictinfo)
+			if (!exactly_pushed(root, baserel, info, a, lfirst(rc)))
+				all_pushed = false;
+
+		/*
+		 * With LIMIT and every qual answered by DynamoDB, a page need hold
+		 * no more items than the query wants.
+		 */
+		if (a->op == DDB_QUERY && all_pushed && alone &&
+			root->limit_tuples > 0 && root->query_pathkeys == NIL)
+			a->limit = (int) Min(root->limit_tuples, 1000);
+		add_access_path(root, baserel, a, baserel->rows, NIL, NULL);
+
+		/* the same Query in the order the query wants, when it can */
+		if (a->op == DDB_QUERY &&
+			!(a->conds && ((DsKeyQual *) linitial(a->conds))->is_array) &&
+			access_matches_order(root, baserel, info, a, &forward))
+		{
+			DsAccess   *ordered = palloc(sizeof(DsAccess));
+
+			*ordered = *a;
+			ordered->forward = forward;
+			if (all_pushed && alone && root->limit_tuples > 0)
+			{
+				ordered->limit = (int) Min(root->limit_tuples, 1000);
+				ordered->items = Min(ordered->items, ordered->limit);
+				ordered->requests = 1;
+			}
+			add_access_path(root, baserel, ordered, baserel->rows,
+							root->query_pathkeys, NULL);
+		}
+	}
+
+	/* key lookups driven by the rows of other relations */
+	foreach(lc, baserel->joininfo)
+	{
+		RestrictInfo *rinfo = lfirst(lc);
+		DsKeyQual  *kq = ds_key_qual(root, baserel, rinfo, info->key_columns);
+		Relids		outer;
+		DsAccess   *pa;
+		ParamPathInfo *ppi;
+
+		if (kq == NULL || kq->op != DDB_COND_EQ || kq->is_array)
+			continue;
+		outer = bms_difference(rinfo->clause_relids,
+							   bms_make_singleton(baserel->relid));
+		if (bms_is_empty(outer) || bms_overlap(outer, baserel->lateral_referencers))
+			continue;
+		pa = linitial(candidate_accesses(root, baserel, info,
+										 lappend(list_copy(info->key_quals), kq)));
+		if (pa->op != DDB_GET_ITEM && !(pa->op == DDB_QUERY &&
+										list_member_ptr(pa->conds, kq)))
+			continue;
+		ppi = get_baserel_parampathinfo(root, baserel, outer);
+		add_access_path(root, baserel, pa, ppi->ppi_rows, NIL, outer);
+	}
+
+	/* equality with another relation's column through an equivalence class */
+	foreach(lc, info->key_columns)
+	{
+		DsKeyColumn *kc = lfirst(lc);
+		List	   *clauses;
+		ListCell   *cl;
+
+		if (!baserel->has_eclass_joins)
+			break;
+		clauses = generate_implied_equalities_for_column(root, baserel,
+														 key_column_matches,
+														 kc, NULL);
+		foreach(cl, clauses)
+		{
+			RestrictInfo *rinfo = lfirst(cl);
+			DsKeyQual  *kq = ds_key_qual(root, baserel, rinfo,
+										 info->key_columns);
+			Relids		outer;
+			DsAccess   *pa;
+			ParamPathInfo *ppi;
+
+			if (kq == NULL || kq->op != DDB_COND_EQ || kq->is_array)
+				continue;
+			outer = bms_difference(rinfo->clause_relids,
+								   bms_make_singleton(baserel->relid));
+			if (bms_is_empty(outer))
+				continue;
+			pa = linitial(candidate_accesses(root, baserel, info,
+											 lappend(list_copy(info->key_quals), kq)));
+			if (pa->op != DDB_GET_ITEM &&
+				!(pa->op == DDB_QUERY && list_member_ptr(pa->conds, kq)))
+				continue;
+			ppi = get_baserel_parampathinfo(root, baserel, outer);
+			add_access_path(root, baserel, pa, ppi->ppi_rows, NIL, outer);
+		}
+	}
+}
+
+/* Serialize the chosen access into the plan; quals it answers are dropped. */
 static ForeignScan *
 dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				 ForeignPath *best_path, List *tlist, List *scan_clauses,
 				 Plan *outer_plan)
 {
 	DsRelInfo  *info = baserel->fdw_private;
+	DsAccess   *a = linitial(best_path->fdw_private);
 	List	   *retrieved = NIL;
+	List	   *local = NIL;
+	List	   *exprs = NIL;
+	List	   *conds = NIL;
+	List	   *priv;
 	bool		whole_row;
+	ListCell   *lc;
 	int			i;
+
+	if (a->op == DDB_SCAN && !info->opts->allow_scan)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("query on foreign table \"%s\" would scan the whole DynamoDB table \"%s\"",
+						get_rel_name(foreigntableid), info->opts->table),
+				 errdetail("The foreign table has allow_scan set to false."),
+				 errhint("Add a condition on id, name or an index key, or set the option allow_scan to true.")));
 
 	whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber,
 							  info->attrs_used);
@@ -143,9 +669,44 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 			retrieved = lappend_int(retrieved, attno);
 	}
 
-	scan_clauses = extract_actual_clauses(scan_clauses, false);
+	foreach(lc, scan_clauses)
+	{
+		RestrictInfo *rinfo = lfirst(lc);
 
-	return make_foreignscan(tlist, scan_clauses, baserel->relid, NIL,
-							list_make2(retrieved, makeBoolean(whole_row)),
+		if (rinfo->pseudoconstant)
+			continue;
+		if (!exactly_pushed(root, baserel, info, a, rinfo))
+			local = lappend(local, rinfo->clause);
+	}
+
+	foreach(lc, a->conds)
+	{
+		DsKeyQual  *kq = lfirst(lc);
+		int			arg2 = -1;
+
+		exprs = lappend(exprs, kq->arg);
+		if (kq->arg2)
+		{
+			exprs = lappend(exprs, kq->arg2);
+			arg2 = list_length(exprs) - 1;
+		}
+		conds = lappend(conds,
+						list_make5(makeString(pstrdup(kq->attribute)),
+								   makeInteger(kq->op),
+								   makeInteger(list_length(exprs) - 1 -
+											   (arg2 >= 0 ? 1 : 0)),
+								   makeInteger(arg2),
+								   makeBoolean(kq->is_array)));
+	}
+
+	priv = list_make5(retrieved, makeBoolean(whole_row), makeInteger(a->op),
+					  makeString(a->index ? pstrdup(a->index->name) : ""),
+					  makeBoolean(a->index && a->index->global));
+	priv = lappend(priv, conds);
+	priv = lappend(priv, makeBoolean(a->filter_partition));
+	priv = lappend(priv, makeBoolean(a->forward));
+	priv = lappend(priv, makeInteger(a->limit));
+
+	return make_foreignscan(tlist, local, baserel->relid, exprs, priv,
 							NIL, NIL, outer_plan);
 }

@@ -34,7 +34,8 @@ typedef enum DsOptionKind
 	DS_OPT_MS,					/* duration, ms by default, units allowed */
 	DS_OPT_COUNT,				/* integer >= 0 */
 	DS_OPT_POSITIVE,			/* integer >= 1 */
-	DS_OPT_INSERT_MODE			/* 'create' or 'put' */
+	DS_OPT_INSERT_MODE,			/* 'create' or 'put' */
+	DS_OPT_SEGMENTS				/* Scan segments: 1 to 64 */
 } DsOptionKind;
 
 typedef struct DsOption
@@ -52,6 +53,8 @@ static const DsOption ds_options[] = {
 	{"max_retries", ForeignServerRelationId, DS_OPT_COUNT},
 	{"consistent_read", ForeignServerRelationId, DS_OPT_BOOL},
 	{"page_size", ForeignServerRelationId, DS_OPT_COUNT},
+	{"allow_scan", ForeignServerRelationId, DS_OPT_BOOL},
+	{"scan_segments", ForeignServerRelationId, DS_OPT_SEGMENTS},
 	{"batch_size", ForeignServerRelationId, DS_OPT_POSITIVE},
 
 	{"access_key_id", UserMappingRelationId, DS_OPT_STRING},
@@ -62,6 +65,9 @@ static const DsOption ds_options[] = {
 	{"partition", ForeignTableRelationId, DS_OPT_STRING},
 	{"consistent_read", ForeignTableRelationId, DS_OPT_BOOL},
 	{"page_size", ForeignTableRelationId, DS_OPT_COUNT},
+	{"allow_scan", ForeignTableRelationId, DS_OPT_BOOL},
+	{"scan_segments", ForeignTableRelationId, DS_OPT_SEGMENTS},
+	{"estimated_rows", ForeignTableRelationId, DS_OPT_COUNT},
 	{"batch_size", ForeignTableRelationId, DS_OPT_POSITIVE},
 	{"insert_mode", ForeignTableRelationId, DS_OPT_INSERT_MODE},
 
@@ -76,6 +82,7 @@ static bool is_http_url(const char *s);
 static bool is_table_name(const char *s);
 static int	option_ms(DefElem *def);
 static int	option_count(DefElem *def);
+static int	option_segments(DefElem *def);
 static int	option_positive(DefElem *def);
 static DsInsertMode option_insert_mode(DefElem *def);
 
@@ -202,6 +209,9 @@ check_option_value(const DsOption *opt, DefElem *def)
 			break;
 		case DS_OPT_INSERT_MODE:
 			(void) option_insert_mode(def);
+			break;
+		case DS_OPT_SEGMENTS:
+			(void) option_segments(def);
 			break;
 	}
 
@@ -346,6 +356,22 @@ option_insert_mode(DefElem *def)
 	return DS_INSERT_CREATE;	/* keep compiler quiet */
 }
 
+/* Scan segments run at once, so keep them to what one backend can drive. */
+static int
+option_segments(DefElem *def)
+{
+	int			result = option_count(def);
+
+	if (result < 1 || result > DS_MAX_SCAN_SEGMENTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("invalid value for option \"%s\": \"%s\"",
+						def->defname, defGetString(def)),
+				 errdetail("The value must be an integer from 1 to %d.",
+						   DS_MAX_SCAN_SEGMENTS)));
+	return result;
+}
+
 /*
  * Gather the options of a foreign table, its server and the user mapping
  * of userid into one struct, in the current memory context.  Table options
@@ -365,6 +391,9 @@ ds_get_table_options(Oid foreigntableid, Oid userid)
 
 	opts->consistent_read = true;
 	opts->page_size = DS_DEFAULT_PAGE_SIZE;
+	opts->allow_scan = true;
+	opts->scan_segments = 1;
+	opts->estimated_rows = -1;
 	opts->batch_size = DS_DEFAULT_BATCH_SIZE;
 	opts->insert_mode = DS_INSERT_CREATE;
 	opts->aws.region = DS_DEFAULT_REGION;
@@ -397,6 +426,12 @@ ds_get_table_options(Oid foreigntableid, Oid userid)
 				opts->consistent_read = defGetBoolean(def);
 			else if (strcmp(name, "page_size") == 0)
 				opts->page_size = option_count(def);
+			else if (strcmp(name, "allow_scan") == 0)
+				opts->allow_scan = defGetBoolean(def);
+			else if (strcmp(name, "scan_segments") == 0)
+				opts->scan_segments = option_segments(def);
+			else if (strcmp(name, "estimated_rows") == 0)
+				opts->estimated_rows = option_count(def);
 			else if (strcmp(name, "batch_size") == 0)
 				opts->batch_size = option_positive(def);
 			else if (strcmp(name, "insert_mode") == 0)

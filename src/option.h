@@ -16,6 +16,7 @@
 #define DS_DEFAULT_REQUEST_TIMEOUT	30000	/* ms */
 #define DS_DEFAULT_MAX_RETRIES		5
 #define DS_DEFAULT_PAGE_SIZE		0	/* 0: DynamoDB's own 1 MB pages */
+#define DS_MAX_SCAN_SEGMENTS		64
 #define DS_DEFAULT_BATCH_SIZE		1	/* rows per INSERT batch */
 
 /* What INSERT does with a key (table option insert_mode). */
@@ -32,6 +33,9 @@ typedef struct DsTableOptions
 	char	   *partition;		/* NULL: the table spans all partitions */
 	bool		consistent_read;
 	int			page_size;		/* Limit per request, 0 for none */
+	bool		allow_scan;		/* may a query read the whole table */
+	int			scan_segments;	/* parallel segments of a Scan */
+	double		estimated_rows; /* rows of the partition, -1: unknown */
 	int			batch_size;		/* rows an INSERT sends at once */
 	DsInsertMode insert_mode;
 	AwsConfig	aws;			/* endpoint, region, credentials, timeouts */

@@ -17,7 +17,10 @@
 #include "foreign/foreign.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/ruleutils.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -29,19 +32,52 @@
 #include "option.h"
 #include "scan.h"
 
-typedef struct DsScanState
+/* BatchGetItem takes at most this many keys a request. */
+#define DS_BATCH_GET_KEYS	100
+
+/* A key condition of the plan; its values come from fdw_exprs. */
+typedef struct DsCond
 {
+	const char *attribute;
+	DdbCondOp	op;
+	int			arg;
+	int			arg2;
+	bool		is_array;
+} DsCond;
+
+struct DsScanState
+{
+	Relation	rel;
 	DsTableOptions *opts;
-	DdbRead		read;			/* the request, less its start key */
+	DdbRead		read;			/* the request being paged */
 
 	DsColumn   *columns;		/* the columns to fill */
 	int			ncolumns;
 	bool		has_fields;		/* a fields column: every attribute read */
 
+	/* the plan's key conditions and the states of their values */
+	DsCond	   *conds;
+	int			nconds;
+	List	   *arg_states;
+	ExprContext *econtext;
+	bool		filter_partition;
+	bool		global_index;
+
+	/* set at each (re)start from the values of the conditions */
+	MemoryContext start_cxt;	/* values and keys of this (re)start */
+	List	   *hash_values;	/* Query: partitions still to read */
+	List	   *pending_keys;	/* BatchGetItem: keys still to ask for */
+	int			unprocessed_rounds; /* BatchGetItem: rounds that came back
+									 * with UnprocessedKeys */
+	char	  **segment_keys;	/* Scan: each segment's next start key */
+	bool	   *segment_done;
+
 	MemoryContext page_cxt;		/* the current page's answer */
 	MemoryContext row_cxt;		/* the current row's values */
-	JsonbIterator *items;		/* position in the page's items */
-	char	   *next_key;		/* LastEvaluatedKey, in the scan context */
+	List	   *arrays;			/* the page's arrays of items */
+	int			array_pos;		/* the array being read */
+	JsonbIterator *items;		/* position in it */
+	char	   *next_key;		/* LastEvaluatedKey, in start_cxt */
 	bool		started;
 	bool		done;			/* no page left to fetch */
 	int64		now;			/* epoch seconds that decide expiry */
@@ -49,51 +85,41 @@ typedef struct DsScanState
 	/* the item being converted, for the error context */
 	JsonbContainer *item;
 	DsColumn   *column;
-	Relation	rel;
 
 	/* for EXPLAIN ANALYZE */
 	AwsCallStats stats;
 	long		pages;
 	long		items_read;
 	double		capacity;
-} DsScanState;
+};
 
+static void start_reading(DsScanState *st);
 static void fetch_page(DsScanState *st);
 static bool next_item(DsScanState *st, JsonbContainer **item);
-static void fill_slot(DsScanState *st, JsonbContainer *item,
-					  TupleTableSlot *slot);
+static void fill_values(DsScanState *st, JsonbContainer *item,
+						Datum *values, bool *nulls);
 static Datum fields_datum(DsScanState *st, DsColumn *col,
 						  JsonbContainer *item);
 static void conversion_error_callback(void *arg);
 
 /*
- * Set up the request from the table's options and the planner's list of
- * columns.  Options are read anew per statement, so ALTER SERVER and ALTER
- * USER MAPPING take effect at the next statement.
+ * A scan of a foreign table that fills the columns in retrieved (all of
+ * them when whole_row), reading the partition with a Query or, without
+ * one, the table with a Scan.  Options are read anew per statement, so
+ * ALTER SERVER and ALTER USER MAPPING take effect at the next statement.
  */
-void
-ds_begin_scan(ForeignScanState *node, int eflags)
+DsScanState *
+ds_scan_create(Relation rel, Oid userid, List *retrieved, bool whole_row)
 {
-	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
-	Relation	rel = node->ss.ss_currentRelation;
 	TupleDesc	tupdesc = RelationGetDescr(rel);
 	Oid			relid = RelationGetRelid(rel);
-	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
-									   node->ss.ps.state);
-	Oid			userid = OidIsValid(rte->checkAsUser) ?
-		rte->checkAsUser : GetUserId();
-	List	   *retrieved = list_nth(fsplan->fdw_private, DS_PRIV_RETRIEVED);
-	bool		whole_row = boolVal(list_nth(fsplan->fdw_private,
-											 DS_PRIV_ALL_ATTRIBUTES));
 	DsScanState *st = palloc0(sizeof(DsScanState));
 	List	   *projection = NIL;
 	int			i;
 
-	node->fdw_state = st;
 	st->rel = rel;
 	st->opts = ds_get_table_options(relid, userid);
 
-	/* the columns to fill: those the query uses, or all for a whole row */
 	st->columns = palloc0(sizeof(DsColumn) * tupdesc->natts);
 	for (i = 0; i < tupdesc->natts; i++)
 	{
@@ -117,23 +143,6 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	if (!list_member(projection, makeString("expires")))
 		projection = lappend(projection, makeString("expires"));
 
-	st->read.table = st->opts->table;
-	st->read.consistent = st->opts->consistent_read;
-	st->read.limit = st->opts->page_size;
-	st->read.forward = true;
-	if (st->opts->partition)
-	{
-		DdbKeyCond *cond = palloc0(sizeof(DdbKeyCond));
-
-		cond->attribute = "id";
-		cond->op = DDB_COND_EQ;
-		cond->value = st->opts->partition;
-		st->read.op = DDB_QUERY;
-		st->read.key_conds = list_make1(cond);
-	}
-	else
-		st->read.op = DDB_SCAN;
-
 	/* a fields column needs every attribute, so project nothing */
 	if (!st->has_fields)
 	{
@@ -144,15 +153,74 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 										  strVal(lfirst(lc)));
 	}
 
-	if (eflags & EXEC_FLAG_EXPLAIN_ONLY)
-		return;
+	st->read.table = st->opts->table;
+	st->read.consistent = st->opts->consistent_read;
+	st->read.limit = st->opts->page_size;
+	st->read.forward = true;
+	st->read.op = st->opts->partition ? DDB_QUERY : DDB_SCAN;
 
+	st->start_cxt = AllocSetContextCreate(CurrentMemoryContext,
+										  "dynastore_fdw keys",
+										  ALLOCSET_SMALL_SIZES);
 	st->page_cxt = AllocSetContextCreate(CurrentMemoryContext,
 										 "dynastore_fdw page",
 										 ALLOCSET_DEFAULT_SIZES);
 	st->row_cxt = AllocSetContextCreate(CurrentMemoryContext,
 										"dynastore_fdw row",
 										ALLOCSET_SMALL_SIZES);
+	return st;
+}
+
+/* Take the planner's choice of request from the plan. */
+void
+ds_begin_scan(ForeignScanState *node, int eflags)
+{
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
+	List	   *priv = fsplan->fdw_private;
+	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
+									   node->ss.ps.state);
+	Oid			userid = OidIsValid(rte->checkAsUser) ?
+		rte->checkAsUser : GetUserId();
+	DsScanState *st;
+	char	   *index;
+	List	   *conds;
+	ListCell   *lc;
+	int			i;
+
+	st = ds_scan_create(node->ss.ss_currentRelation, userid,
+						list_nth(priv, DS_PRIV_RETRIEVED),
+						boolVal(list_nth(priv, DS_PRIV_ALL_ATTRIBUTES)));
+	node->fdw_state = st;
+
+	st->read.op = intVal(list_nth(priv, DS_PRIV_OPERATION));
+	index = strVal(list_nth(priv, DS_PRIV_INDEX));
+	st->read.index = index[0] ? index : NULL;
+	st->global_index = boolVal(list_nth(priv, DS_PRIV_GLOBAL_INDEX));
+	st->filter_partition = boolVal(list_nth(priv, DS_PRIV_FILTER_PARTITION));
+	st->read.forward = boolVal(list_nth(priv, DS_PRIV_FORWARD));
+	if (intVal(list_nth(priv, DS_PRIV_LIMIT)) > 0)
+		st->read.limit = intVal(list_nth(priv, DS_PRIV_LIMIT));
+	/* a global index cannot be read consistently */
+	if (st->global_index)
+		st->read.consistent = false;
+
+	conds = list_nth(priv, DS_PRIV_KEY_CONDS);
+	st->nconds = list_length(conds);
+	st->conds = palloc0(sizeof(DsCond) * (st->nconds + 1));
+	i = 0;
+	foreach(lc, conds)
+	{
+		List	   *c = lfirst(lc);
+
+		st->conds[i].attribute = strVal(list_nth(c, DS_COND_ATTRIBUTE));
+		st->conds[i].op = intVal(list_nth(c, DS_COND_OP));
+		st->conds[i].arg = intVal(list_nth(c, DS_COND_ARG));
+		st->conds[i].arg2 = intVal(list_nth(c, DS_COND_ARG2));
+		st->conds[i].is_array = boolVal(list_nth(c, DS_COND_IS_ARRAY));
+		i++;
+	}
+	st->arg_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
+	st->econtext = node->ss.ps.ps_ExprContext;
 }
 
 TupleTableSlot *
@@ -160,15 +228,25 @@ ds_iterate_scan(ForeignScanState *node)
 {
 	DsScanState *st = node->fdw_state;
 	TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+
+	ExecClearTuple(slot);
+	if (!ds_scan_next(st, slot->tts_values, slot->tts_isnull))
+		return slot;
+	ExecStoreVirtualTuple(slot);
+	return slot;
+}
+
+/*
+ * The next live record into values and nulls (sized for the relation),
+ * valid until the next call.  False at the end.
+ */
+bool
+ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
+{
 	JsonbContainer *item;
 
 	if (!st->started)
-	{
-		st->started = true;
-		st->now = (int64) (GetCurrentTimestamp() / USECS_PER_SEC) +
-			(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
-		fetch_page(st);
-	}
+		start_reading(st);
 
 	for (;;)
 	{
@@ -178,16 +256,16 @@ ds_iterate_scan(ForeignScanState *node)
 		{
 			if (attr_is_expired(ddb_json_get(item, "expires"), st->now))
 				continue;
-			fill_slot(st, item, slot);
-			return slot;
+			fill_values(st, item, values, nulls);
+			return true;
 		}
 		if (st->done)
-			return ExecClearTuple(slot);
+			return false;
 		fetch_page(st);
 	}
 }
 
-/* Start again from the first page. */
+/* Start again: the values of the conditions may have changed. */
 void
 ds_rescan(ForeignScanState *node)
 {
@@ -196,9 +274,9 @@ ds_rescan(ForeignScanState *node)
 	st->started = false;
 	st->done = false;
 	st->items = NULL;
-	if (st->next_key)
-		pfree(st->next_key);
+	st->arrays = NIL;
 	st->next_key = NULL;
+	MemoryContextReset(st->start_cxt);
 	MemoryContextReset(st->page_cxt);
 	MemoryContextReset(st->row_cxt);
 }
@@ -209,75 +287,496 @@ ds_end_scan(ForeignScanState *node)
 	/* the contexts go with the executor's; nothing to release early */
 }
 
+/* The text values of the plan's value expression number n. */
+static List *
+eval_arg(DsScanState *st, int n, bool is_array)
+{
+	ExprState  *state = list_nth(st->arg_states, n);
+	bool		isnull;
+	Datum		value;
+	List	   *result = NIL;
+
+	value = ExecEvalExpr(state, st->econtext, &isnull);
+	if (isnull)
+		return NIL;
+	if (!is_array)
+		return list_make1(TextDatumGetCString(value));
+	else
+	{
+		ListCell   *lc;
+		ArrayType  *arr = DatumGetArrayTypeP(value);
+		Datum	   *elems;
+		bool	   *elem_nulls;
+		int			nelems;
+		int			i;
+
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &elem_nulls, &nelems);
+		for (i = 0; i < nelems; i++)
+		{
+			char	   *s;
+
+			if (elem_nulls[i])
+				continue;
+			s = TextDatumGetCString(elems[i]);
+			/* BatchGetItem refuses a key twice */
+			foreach(lc, result)
+				if (strcmp(lfirst(lc), s) == 0)
+					break;
+			if (lc == NULL)
+				result = lappend(result, s);
+		}
+		return result;
+	}
+}
+
+static DdbKeyCond *
+make_cond(const char *attribute, DdbCondOp op, const char *value)
+{
+	DdbKeyCond *c = palloc0(sizeof(DdbKeyCond));
+
+	c->attribute = attribute;
+	c->op = op;
+	c->value = value;
+	return c;
+}
+
 /*
- * Request the next page.  The previous page, and the items iterator over
- * it, are dropped first.
+ * A range condition with its values, as DynamoDB accepts it.  Keys are
+ * never empty, and DynamoDB refuses empty values and inverted BETWEENs, so
+ * those are settled here: *none when no key can match, NULL when every
+ * key does.
+ */
+static DdbKeyCond *
+resolve_range(DsScanState *st, DsCond *c, bool *none)
+{
+	List	   *v = eval_arg(st, c->arg, false);
+	List	   *v2 = c->arg2 >= 0 ? eval_arg(st, c->arg2, false) : NIL;
+	const char *lo;
+	const char *hi;
+	DdbKeyCond *kc;
+
+	if (v == NIL || (c->arg2 >= 0 && v2 == NIL))
+	{
+		*none = true;			/* a comparison with NULL */
+		return NULL;
+	}
+	lo = linitial(v);
+	hi = v2 ? linitial(v2) : NULL;
+	kc = make_cond(c->attribute, c->op, lo);
+	kc->value2 = hi;
+
+	switch (c->op)
+	{
+		case DDB_COND_EQ:
+		case DDB_COND_LT:
+		case DDB_COND_LE:
+			if (lo[0] == '\0')
+				*none = true;
+			break;
+		case DDB_COND_BEGINS_WITH:
+		case DDB_COND_GT:
+		case DDB_COND_GE:
+			if (lo[0] == '\0')
+				return NULL;
+			break;
+		case DDB_COND_BETWEEN:
+			if (hi[0] == '\0' || strcmp(lo, hi) > 0)
+				*none = true;
+			else if (lo[0] == '\0')
+			{
+				kc->op = DDB_COND_LE;
+				kc->value = hi;
+			}
+			break;
+	}
+	return *none ? NULL : kc;
+}
+
+/*
+ * Evaluate the conditions' values and set up the first request.  When the
+ * values can match nothing, no request is made at all.
+ */
+static void
+start_reading(DsScanState *st)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->start_cxt);
+	const char *hash_key = st->opts->partition ? "id" : NULL;
+	List	   *hash_values = NIL;
+	DdbKeyCond *range = NULL;
+	DsCond	   *range_cond = NULL;
+	bool		none = false;
+	int			i;
+
+	st->started = true;
+	st->done = false;
+	st->pages = 0;
+	st->now = (int64) (GetCurrentTimestamp() / USECS_PER_SEC) +
+		(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+
+	/* the hash key: the partition, or the first condition */
+	if (st->opts->partition && !st->global_index)
+		hash_values = list_make1(st->opts->partition);
+	i = 0;
+	if (st->read.op != DDB_SCAN &&
+		(st->opts->partition == NULL || st->global_index) && st->nconds > 0)
+	{
+		hash_key = st->conds[0].attribute;
+		hash_values = eval_arg(st, st->conds[0].arg, st->conds[0].is_array);
+		i = 1;
+	}
+	if (i < st->nconds)
+		range_cond = &st->conds[i];
+
+	st->read.key_conds = NIL;
+	st->read.filter_conds = NIL;
+	st->read.batch_keys = NIL;
+	st->pending_keys = NIL;
+	st->hash_values = NIL;
+	st->unprocessed_rounds = 0;
+
+	if (st->filter_partition)
+		st->read.filter_conds = list_make1(make_cond("id", DDB_COND_EQ,
+													 st->opts->partition));
+
+	switch (st->read.op)
+	{
+		case DDB_GET_ITEM:
+		case DDB_BATCH_GET_ITEM:
+			{
+				List	   *names = eval_arg(st, range_cond->arg,
+											 range_cond->is_array);
+				ListCell   *lc;
+				char	   *hash;
+
+				if (hash_values == NIL || names == NIL)
+				{
+					none = true;
+					break;
+				}
+				hash = linitial(hash_values);
+				if (hash[0] == '\0')
+				{
+					none = true;
+					break;
+				}
+				foreach(lc, names)
+				{
+					char	   *name = lfirst(lc);
+
+					if (name[0] == '\0')
+						continue;
+					st->pending_keys =
+						lappend(st->pending_keys,
+								list_make2(make_cond(hash_key, DDB_COND_EQ, hash),
+										   make_cond(range_cond->attribute,
+													 DDB_COND_EQ, name)));
+				}
+				none = (st->pending_keys == NIL);
+				break;
+			}
+		case DDB_QUERY:
+			{
+				ListCell   *lc;
+
+				if (range_cond)
+					range = resolve_range(st, range_cond, &none);
+				foreach(lc, hash_values)
+				{
+					char	   *h = lfirst(lc);
+
+					if (h[0] != '\0')
+						st->hash_values = lappend(st->hash_values,
+												  make_cond(hash_key,
+															DDB_COND_EQ, h));
+				}
+				if (st->hash_values == NIL)
+					none = true;
+				if (!none)
+				{
+					st->read.key_conds = list_make1(linitial(st->hash_values));
+					st->hash_values = list_delete_first(st->hash_values);
+					if (range)
+						st->read.key_conds = lappend(st->read.key_conds, range);
+				}
+				break;
+			}
+		case DDB_SCAN:
+			{
+				int			n = Max(st->opts->scan_segments, 1);
+
+				st->segment_keys = palloc0(sizeof(char *) * n);
+				st->segment_done = palloc0(sizeof(bool) * n);
+				st->read.total_segments = n;
+				break;
+			}
+	}
+
+	MemoryContextSwitchTo(oldcxt);
+	st->next_key = NULL;
+	st->arrays = NIL;
+	st->items = NULL;
+	if (none)
+		st->done = true;
+	else
+		fetch_page(st);
+}
+
+/* Keys of BatchGetItem's UnprocessedKeys, back into pending_keys. */
+static void
+requeue_unprocessed(DsScanState *st, JsonbContainer *answer)
+{
+	JsonbValue *up = ddb_json_get(answer, "UnprocessedKeys");
+	JsonbValue *t;
+	JsonbValue *keys;
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	MemoryContext oldcxt;
+
+	if (up == NULL || up->type != jbvBinary)
+		return;
+	t = ddb_json_get(up->val.binary.data, st->read.table);
+	if (t == NULL || t->type != jbvBinary)
+		return;
+	keys = ddb_json_get(t->val.binary.data, "Keys");
+	if (keys == NULL || keys->type != jbvBinary)
+		return;
+
+	oldcxt = MemoryContextSwitchTo(st->start_cxt);
+	it = JsonbIteratorInit(keys->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		List	   *key = NIL;
+		JsonbIterator *kit;
+		JsonbIteratorToken ktok;
+		JsonbValue	kv;
+		char	   *attr = NULL;
+
+		if (tok != WJB_ELEM || v.type != jbvBinary)
+			continue;
+		kit = JsonbIteratorInit(v.val.binary.data);
+		while ((ktok = JsonbIteratorNext(&kit, &kv, true)) != WJB_DONE)
+		{
+			if (ktok == WJB_KEY)
+				attr = pnstrdup(kv.val.string.val, kv.val.string.len);
+			else if (ktok == WJB_VALUE && kv.type == jbvBinary)
+				key = lappend(key, make_cond(attr, DDB_COND_EQ,
+											 ddb_json_get_string(kv.val.binary.data,
+																 "S")));
+		}
+		st->pending_keys = lappend(st->pending_keys, key);
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/* Note the items array and the capacity of one answer. */
+static void
+take_answer(DsScanState *st, Jsonb *answer)
+{
+	JsonbValue *items = NULL;
+	JsonbValue *consumed;
+
+	switch (st->read.op)
+	{
+		case DDB_GET_ITEM:
+			items = ddb_json_get(&answer->root, "Item");
+			break;
+		case DDB_BATCH_GET_ITEM:
+			{
+				JsonbValue *r = ddb_json_get(&answer->root, "Responses");
+
+				if (r && r->type == jbvBinary)
+					items = ddb_json_get(r->val.binary.data, st->read.table);
+				break;
+			}
+		default:
+			items = ddb_json_get(&answer->root, "Items");
+			break;
+	}
+
+	/* Capacity: one object, or (BatchGetItem) an array of them */
+	consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
+	if (consumed && consumed->type == jbvBinary &&
+		JsonContainerIsObject(consumed->val.binary.data))
+		st->capacity += ddb_json_get_number(consumed->val.binary.data,
+											"CapacityUnits", 0);
+	else if (consumed && consumed->type == jbvBinary)
+	{
+		JsonbIterator *it = JsonbIteratorInit(consumed->val.binary.data);
+		JsonbIteratorToken tok;
+		JsonbValue	v;
+
+		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+			if (tok == WJB_ELEM && v.type == jbvBinary)
+				st->capacity += ddb_json_get_number(v.val.binary.data,
+													"CapacityUnits", 0);
+	}
+
+	if (items == NULL || items->type != jbvBinary)
+		return;
+	if (JsonContainerIsArray(items->val.binary.data))
+		st->arrays = lappend(st->arrays, items->val.binary.data);
+	else
+	{
+		/* GetItem's one item: an array of it */
+		JsonbParseState *ps = NULL;
+		JsonbValue *arr;
+
+		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
+		pushJsonbValue(&ps, WJB_ELEM, items);
+		arr = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
+		st->arrays = lappend(st->arrays, &JsonbValueToJsonb(arr)->root);
+	}
+}
+
+static char *
+last_key(DsScanState *st, Jsonb *answer)
+{
+	JsonbValue *lek = ddb_json_get(&answer->root, "LastEvaluatedKey");
+
+	if (lek && lek->type == jbvBinary)
+		return MemoryContextStrdup(st->start_cxt,
+								   ddb_json_to_text(lek->val.binary.data));
+	return NULL;
+}
+
+static Jsonb *
+call(DsScanState *st)
+{
+	const char *operation = ddb_operation_name(st->read.op);
+	char	   *body = ddb_json_wire(ddb_request_read(&st->read));
+	AwsResponse *resp;
+	Jsonb	   *answer;
+
+	resp = aws_dynamodb_call(&st->opts->aws, operation, body, strlen(body),
+							 true, NULL, &st->stats);
+	answer = ddb_json_parse(resp->body, operation);
+	pfree(resp->body);			/* the parsed form is all we read */
+	return answer;
+}
+
+/* Every unfinished segment of a Scan reads its next page at once. */
+static void
+fetch_scan_segments(DsScanState *st)
+{
+	int			n = st->read.total_segments;
+	AwsRequest *reqs = palloc0(sizeof(AwsRequest) * n);
+	int		   *segs = palloc(sizeof(int) * n);
+	int			nreq = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		char	   *body;
+
+		if (st->segment_done[i])
+			continue;
+		st->read.segment = i;
+		st->read.start_key = st->segment_keys[i];
+		body = ddb_json_wire(ddb_request_read(&st->read));
+		reqs[nreq].operation = "Scan";
+		reqs[nreq].body = body;
+		reqs[nreq].body_len = strlen(body);
+		reqs[nreq].retry = AWS_RETRY_SAFE;
+		segs[nreq++] = i;
+	}
+	aws_dynamodb_call_many(&st->opts->aws, reqs, nreq,
+						   Min(nreq, AWS_MAX_CONCURRENCY), &st->stats);
+
+	st->done = true;
+	for (i = 0; i < nreq; i++)
+	{
+		Jsonb	   *answer = ddb_json_parse(reqs[i].response->body, "Scan");
+		int			seg = segs[i];
+
+		pfree(reqs[i].response->body);
+		take_answer(st, answer);
+		st->segment_keys[seg] = last_key(st, answer);
+		st->segment_done[seg] = (st->segment_keys[seg] == NULL);
+		if (!st->segment_done[seg])
+			st->done = false;
+	}
+}
+
+/*
+ * Request the next page: the next page of a Query or Scan, the next
+ * partition of a Query over several, or the next hundred keys of a
+ * BatchGetItem.  The previous page is dropped first.
  */
 static void
 fetch_page(DsScanState *st)
 {
 	MemoryContext oldcxt;
-	const char *operation = ddb_operation_name(st->read.op);
-	AwsResponse *resp;
 	Jsonb	   *answer;
-	JsonbValue *items;
-	JsonbValue *lek;
-	JsonbValue *consumed;
-	char	   *body;
 
 	MemoryContextReset(st->row_cxt);
 	MemoryContextReset(st->page_cxt);
+	st->arrays = NIL;
+	st->array_pos = 0;
 	st->items = NULL;
 	oldcxt = MemoryContextSwitchTo(st->page_cxt);
-
-	st->read.start_key = st->next_key;
-	body = ddb_json_wire(ddb_request_read(&st->read));
-	resp = aws_dynamodb_call(&st->opts->aws, operation, body, strlen(body),
-							 true, NULL, &st->stats);
-	answer = ddb_json_parse(resp->body, operation);
-	pfree(resp->body);			/* the parsed form is all we read */
 	st->pages++;
 
-	if (st->read.op == DDB_GET_ITEM)
+	switch (st->read.op)
 	{
-		items = ddb_json_get(&answer->root, "Item");
-		st->done = true;
-	}
-	else
-	{
-		items = ddb_json_get(&answer->root, "Items");
-		lek = ddb_json_get(&answer->root, "LastEvaluatedKey");
-		if (st->next_key)
-			pfree(st->next_key);
-		st->next_key = NULL;
-		if (lek && lek->type == jbvBinary)
-			st->next_key = MemoryContextStrdup(GetMemoryChunkContext(st),
-											   ddb_json_to_text(lek->val.binary.data));
-		st->done = (st->next_key == NULL);
-	}
+		case DDB_GET_ITEM:
+			st->read.key_conds = linitial(st->pending_keys);
+			take_answer(st, call(st));
+			st->done = true;
+			break;
 
-	consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
-	if (consumed && consumed->type == jbvBinary)
-		st->capacity += ddb_json_get_number(consumed->val.binary.data,
-											"CapacityUnits", 0);
+		case DDB_BATCH_GET_ITEM:
+			{
+				int			n = Min(list_length(st->pending_keys),
+									DS_BATCH_GET_KEYS);
 
-	if (items && items->type == jbvBinary)
-	{
-		JsonbContainer *c = items->val.binary.data;
+				/* keys DynamoDB left unprocessed come back after a wait */
+				if (st->unprocessed_rounds > 0)
+					aws_backoff_wait(st->unprocessed_rounds - 1, true);
+				st->read.batch_keys = list_copy_head(st->pending_keys, n);
+				MemoryContextSwitchTo(st->start_cxt);
+				st->pending_keys = list_copy_tail(st->pending_keys, n);
+				MemoryContextSwitchTo(st->page_cxt);
+				answer = call(st);
+				take_answer(st, answer);
+				n = list_length(st->pending_keys);
+				requeue_unprocessed(st, &answer->root);
+				if (list_length(st->pending_keys) > n)
+					st->unprocessed_rounds++;
+				else
+					st->unprocessed_rounds = 0;
+				st->done = (st->pending_keys == NIL);
+				break;
+			}
 
-		if (JsonContainerIsArray(c))
-			st->items = JsonbIteratorInit(c);
-		else if (JsonContainerIsObject(c))
-		{
-			/* GetItem's one item: iterate over an array of it */
-			JsonbParseState *ps = NULL;
-			JsonbValue *arr;
+		case DDB_QUERY:
+			st->read.start_key = st->next_key;
+			answer = call(st);
+			take_answer(st, answer);
+			st->next_key = last_key(st, answer);
+			if (st->next_key == NULL && st->hash_values != NIL)
+			{
+				/* on to the next partition */
+				linitial(st->read.key_conds) = linitial(st->hash_values);
+				st->hash_values = list_delete_first(st->hash_values);
+			}
+			else if (st->next_key == NULL)
+				st->done = true;
+			break;
 
-			pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
-			pushJsonbValue(&ps, WJB_ELEM, items);
-			arr = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
-			st->items = JsonbIteratorInit(&JsonbValueToJsonb(arr)->root);
-		}
+		case DDB_SCAN:
+			if (st->read.total_segments > 1)
+				fetch_scan_segments(st);
+			else
+			{
+				st->read.start_key = st->next_key;
+				answer = call(st);
+				take_answer(st, answer);
+				st->next_key = last_key(st, answer);
+				st->done = (st->next_key == NULL);
+			}
+			break;
 	}
 
 	MemoryContextSwitchTo(oldcxt);
@@ -289,43 +788,48 @@ next_item(DsScanState *st, JsonbContainer **item)
 {
 	JsonbValue	v;
 	JsonbIteratorToken tok;
-	MemoryContext oldcxt;
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->page_cxt);
 	bool		found = false;
 
-	if (st->items == NULL)
-		return false;
-
-	oldcxt = MemoryContextSwitchTo(st->page_cxt);
-	while ((tok = JsonbIteratorNext(&st->items, &v, true)) != WJB_DONE)
+	while (!found)
 	{
-		if (tok == WJB_ELEM && v.type == jbvBinary &&
-			JsonContainerIsObject(v.val.binary.data))
+		if (st->items == NULL)
 		{
-			*item = v.val.binary.data;
-			st->items_read++;
-			found = true;
-			break;
+			if (st->array_pos >= list_length(st->arrays))
+				break;
+			st->items = JsonbIteratorInit(list_nth(st->arrays, st->array_pos++));
 		}
+		while ((tok = JsonbIteratorNext(&st->items, &v, true)) != WJB_DONE)
+		{
+			if (tok == WJB_ELEM && v.type == jbvBinary &&
+				JsonContainerIsObject(v.val.binary.data))
+			{
+				*item = v.val.binary.data;
+				st->items_read++;
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			st->items = NULL;	/* the iterator freed itself at the end */
 	}
-	if (!found)
-		st->items = NULL;		/* the iterator freed itself at the end */
 	MemoryContextSwitchTo(oldcxt);
 	return found;
 }
 
 static void
-fill_slot(DsScanState *st, JsonbContainer *item, TupleTableSlot *slot)
+fill_values(DsScanState *st, JsonbContainer *item, Datum *values,
+			bool *nulls)
 {
 	ErrorContextCallback errcallback;
 	MemoryContext oldcxt;
-	int			natts = slot->tts_tupleDescriptor->natts;
+	int			natts = RelationGetDescr(st->rel)->natts;
 	int			i;
 
-	ExecClearTuple(slot);
 	MemoryContextReset(st->row_cxt);
 	oldcxt = MemoryContextSwitchTo(st->row_cxt);
 
-	memset(slot->tts_isnull, true, sizeof(bool) * natts);
+	memset(nulls, true, sizeof(bool) * natts);
 
 	st->item = item;
 	errcallback.callback = conversion_error_callback;
@@ -341,19 +845,17 @@ fill_slot(DsScanState *st, JsonbContainer *item, TupleTableSlot *slot)
 		st->column = col;
 		if (col->role == DS_ROLE_FIELDS)
 		{
-			slot->tts_values[idx] = fields_datum(st, col, item);
-			slot->tts_isnull[idx] = false;
+			values[idx] = fields_datum(st, col, item);
+			nulls[idx] = false;
 		}
 		else
-			slot->tts_values[idx] =
-				attr_to_datum(col, ddb_json_get(item, col->attribute),
-							  &slot->tts_isnull[idx]);
+			values[idx] = attr_to_datum(col, ddb_json_get(item, col->attribute),
+										&nulls[idx]);
 	}
 
 	error_context_stack = errcallback.previous;
 	st->item = NULL;
 	MemoryContextSwitchTo(oldcxt);
-	ExecStoreVirtualTuple(slot);
 }
 
 static bool
@@ -435,9 +937,67 @@ conversion_error_callback(void *arg)
 			   RelationGetRelationName(st->rel));
 }
 
+/* An expression of the plan as EXPLAIN shows it: literals quoted. */
+static char *
+explain_arg(ForeignScanState *node, ExplainState *es, int n)
+{
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
+	Expr	   *e = list_nth(fsplan->fdw_exprs, n);
+	List	   *ctx;
+
+	if (IsA(e, Const))
+	{
+		Const	   *c = (Const *) e;
+		Oid			typoutput;
+		bool		varlena;
+
+		if (c->constisnull)
+			return "NULL";
+		getTypeOutputInfo(c->consttype, &typoutput, &varlena);
+		return quote_literal_cstr(OidOutputFunctionCall(typoutput,
+														c->constvalue));
+	}
+	ctx = deparse_context_for_plan_tree(es->pstmt, es->rtable_names);
+	ctx = set_deparse_context_plan(ctx, node->ss.ps.plan, NIL);
+	return deparse_expression((Node *) e, ctx, false, false);
+}
+
+/* The key condition as EXPLAIN shows it: id = 'customers' AND ... */
+static char *
+explain_key_condition(ForeignScanState *node, ExplainState *es)
+{
+	DsScanState *st = node->fdw_state;
+	StringInfoData buf;
+	int			i;
+
+	initStringInfo(&buf);
+	if (st->opts->partition && !st->global_index)
+		appendStringInfo(&buf, "id = %s",
+						 quote_literal_cstr(st->opts->partition));
+	for (i = 0; i < st->nconds; i++)
+	{
+		DsCond	   *c = &st->conds[i];
+		char	   *arg = explain_arg(node, es, c->arg);
+
+		if (buf.len > 0)
+			appendStringInfoString(&buf, " AND ");
+		if (c->is_array)
+			appendStringInfo(&buf, "%s = ANY (%s)", c->attribute, arg);
+		else if (c->op == DDB_COND_BEGINS_WITH)
+			appendStringInfo(&buf, "begins_with(%s, %s)", c->attribute, arg);
+		else if (c->op == DDB_COND_BETWEEN)
+			appendStringInfo(&buf, "%s BETWEEN %s AND %s", c->attribute, arg,
+							 explain_arg(node, es, c->arg2));
+		else
+			appendStringInfo(&buf, "%s %s %s", c->attribute,
+							 ddb_cond_op_text(c->op), arg);
+	}
+	return buf.data;
+}
+
 /*
- * EXPLAIN: the DynamoDB operation, table, key condition and attributes;
- * with ANALYZE, the requests, pages, items and capacity it took.
+ * EXPLAIN: the DynamoDB operation, table, index, key condition, filter and
+ * attributes; with ANALYZE, the requests, pages, items and capacity.
  */
 void
 ds_explain_scan(ForeignScanState *node, ExplainState *es)
@@ -448,10 +1008,25 @@ ds_explain_scan(ForeignScanState *node, ExplainState *es)
 	ExplainPropertyText("DynamoDB Operation", ddb_operation_name(read->op), es);
 	ExplainPropertyText("DynamoDB Table", read->table, es);
 	if (read->index)
-		ExplainPropertyText("DynamoDB Index", read->index, es);
-	if (read->key_conds != NIL)
-		ExplainPropertyText("Key Condition",
-							ddb_describe_key_condition(read), es);
+		ExplainPropertyText("DynamoDB Index",
+							st->global_index ?
+							psprintf("%s (global: eventually consistent)",
+									 read->index) : read->index, es);
+	if (read->op != DDB_SCAN)
+		ExplainPropertyText("Key Condition", explain_key_condition(node, es),
+							es);
+	if (st->filter_partition)
+		ExplainPropertyText("DynamoDB Filter",
+							psprintf("id = %s",
+									 quote_literal_cstr(st->opts->partition)),
+							es);
+	if (read->op == DDB_QUERY && !read->forward)
+		ExplainPropertyText("Order", "descending", es);
+	if (read->op == DDB_SCAN && st->opts->scan_segments > 1)
+		ExplainPropertyInteger("Scan Segments", NULL,
+							   st->opts->scan_segments, es);
+	if (read->limit > 0 && read->op != DDB_GET_ITEM)
+		ExplainPropertyInteger("Page Limit", NULL, read->limit, es);
 	if (read->projection != NIL)
 	{
 		StringInfoData buf;

@@ -1,0 +1,35 @@
+/*-------------------------------------------------------------------------
+ *
+ * ddb_table.h
+ *		The key schema and indexes of DynamoDB tables, cached per backend.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DDB_TABLE_H
+#define DDB_TABLE_H
+
+#include "aws_client.h"
+
+typedef struct DdbIndex
+{
+	char	   *name;
+	char	   *hash_key;
+	char	   *range_key;		/* NULL when the index has none */
+	bool		global;			/* a GSI: never consistent */
+	bool		projects_all;	/* ProjectionType ALL */
+} DdbIndex;
+
+typedef struct DdbTableSchema
+{
+	char	   *hash_key;
+	char	   *range_key;
+	int			nindexes;
+	DdbIndex   *indexes;
+	double		item_count;		/* DynamoDB's estimate, updated ~6 hourly */
+} DdbTableSchema;
+
+extern DdbTableSchema *ddb_table_schema(const AwsConfig *cfg,
+										const char *table);
+extern void ddb_table_schema_forget(const AwsConfig *cfg, const char *table);
+
+#endif							/* DDB_TABLE_H */
