@@ -34,6 +34,7 @@
 
 #include "attr_value.h"
 #include "ddb_table.h"
+#include "modify.h"
 #include "option.h"
 #include "pushdown.h"
 #include "scan.h"
@@ -104,6 +105,19 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignScan = ds_end_scan;
 	routine->ExplainForeignScan = ds_explain_scan;
 
+	routine->AddForeignUpdateTargets = ds_add_update_targets;
+	routine->PlanForeignModify = ds_plan_modify;
+	routine->BeginForeignModify = ds_begin_modify;
+	routine->ExecForeignInsert = ds_exec_insert;
+	routine->ExecForeignBatchInsert = ds_exec_batch_insert;
+	routine->GetForeignModifyBatchSize = ds_modify_batch_size;
+	routine->ExecForeignUpdate = ds_exec_update;
+	routine->ExecForeignDelete = ds_exec_delete;
+	routine->EndForeignModify = ds_end_modify;
+	routine->BeginForeignInsert = ds_begin_insert;
+	routine->EndForeignInsert = ds_end_insert;
+	routine->IsForeignRelUpdatable = ds_rel_updatable;
+	routine->ExplainForeignModify = ds_explain_modify;
 
 	PG_RETURN_POINTER(routine);
 }
