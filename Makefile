@@ -6,6 +6,8 @@ OBJS = \
 	src/dynastore_fdw.o \
 	src/option.o \
 	src/scan.o \
+	src/analyze.o \
+	src/batch_join.o \
 	src/modify.o \
 	src/ddb_write.o \
 	src/ddb_request.o \

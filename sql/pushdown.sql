@@ -29,7 +29,7 @@ DECLARE
 BEGIN
   FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q
   LOOP
-    IF line ~ '(Foreign Scan|DynamoDB|Key Condition|Filter|Order|Limit|Sort|Consistent|Segments|Loop)' THEN
+    IF line ~ '(Foreign Scan|Custom Scan|DynamoDB|Key Condition|Filter|Order|Limit|Sort|Consistent|Segments|Loop)' THEN
       RETURN NEXT regexp_replace(line, '^\s+(->  )?', '');
     END IF;
   END LOOP;
@@ -155,8 +155,9 @@ ALTER FOREIGN TABLE pd OPTIONS (ADD consistent_read 'false');
 SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE name = 'a'$$);
 ALTER FOREIGN TABLE pd OPTIONS (DROP consistent_read);
 
--- joins with a local table: a parameterized GetItem per outer row, when
--- the partition is large (estimated_rows stands in for ANALYZE here)
+-- joins with a local table, when the partition is large (estimated_rows
+-- stands in for ANALYZE here): the outer keys a hundred at a time in a
+-- BatchGetItem, or a parameterized GetItem per outer row
 ALTER FOREIGN TABLE pd OPTIONS (ADD estimated_rows '100000');
 CREATE TABLE wanted (name text);
 INSERT INTO wanted VALUES ('a'), ('a/b'), ('zz'), ('gone');
@@ -166,6 +167,10 @@ SET enable_mergejoin = off;
 SELECT * FROM ddb_plan($$SELECT w.name, p.value FROM wanted w JOIN pd p ON p.name = w.name$$);
 SELECT w.name, p.value FROM wanted w JOIN pd p ON p.name = w.name ORDER BY 1;
 SELECT w.name, p.value FROM wanted w LEFT JOIN pd p ON p.name = w.name ORDER BY 1;
+SELECT * FROM ddb_plan($$SELECT w.name, p.value FROM wanted w,
+  LATERAL (SELECT value FROM pd WHERE pd.name = w.name OFFSET 0) p$$);
+SELECT w.name, p.value FROM wanted w,
+  LATERAL (SELECT value FROM pd WHERE pd.name = w.name OFFSET 0) p ORDER BY 1;
 RESET enable_hashjoin;
 RESET enable_mergejoin;
 

@@ -32,14 +32,25 @@
 #include "utils/pg_locale.h"
 #include "utils/rel.h"
 
+#include "analyze.h"
 #include "attr_value.h"
 #include "ddb_table.h"
+#include "dynastore_fdw.h"
 #include "modify.h"
 #include "option.h"
 #include "pushdown.h"
 #include "scan.h"
 
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* Offer the batched key join to the planner. */
+void
+_PG_init(void)
+{
+	ds_batch_join_init();
+}
 
 /* Rows assumed in a partition that was never analyzed. */
 #define DS_DEFAULT_ROWS		1000
@@ -48,12 +59,6 @@ PG_MODULE_MAGIC;
 /* BatchGetItem takes at most this many keys a request. */
 #define DS_BATCH_GET_KEYS	100
 
-/*
- * Cost of one DynamoDB request (a network round trip of milliseconds) and
- * of reading one item, in seq_page_cost units.
- */
-#define DS_REQUEST_COST		100.0
-#define DS_ITEM_COST		0.05
 
 /* One way of reading the foreign table: a DynamoDB operation and its keys. */
 typedef struct DsAccess
@@ -104,6 +109,7 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ReScanForeignScan = ds_rescan;
 	routine->EndForeignScan = ds_end_scan;
 	routine->ExplainForeignScan = ds_explain_scan;
+	routine->AnalyzeForeignTable = ds_analyze_table;
 
 	routine->AddForeignUpdateTargets = ds_add_update_targets;
 	routine->PlanForeignModify = ds_plan_modify;
@@ -563,7 +569,8 @@ dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 		if (a->op == DDB_QUERY && all_pushed && alone &&
 			root->limit_tuples > 0 && root->query_pathkeys == NIL)
 			a->limit = (int) Min(root->limit_tuples, 1000);
-		add_access_path(root, baserel, a, baserel->rows, NIL, NULL);
+		add_access_path(root, baserel, a, baserel->rows, NIL,
+						baserel->lateral_relids);
 
 		/* the same Query in the order the query wants, when it can */
 		if (a->op == DDB_QUERY &&
@@ -581,7 +588,7 @@ dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 				ordered->requests = 1;
 			}
 			add_access_path(root, baserel, ordered, baserel->rows,
-							root->query_pathkeys, NULL);
+							root->query_pathkeys, baserel->lateral_relids);
 		}
 	}
 
@@ -723,4 +730,42 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 
 	return make_foreignscan(tlist, local, baserel->relid, exprs, priv,
 							NIL, NIL, outer_plan);
+}
+
+/* Is rel a foreign table of this wrapper, planned by the functions above? */
+bool
+ds_is_dynastore_rel(RelOptInfo *rel)
+{
+	return rel->reloptkind == RELOPT_BASEREL && rel->fdwroutine != NULL &&
+		rel->fdwroutine->GetForeignRelSize == dsGetForeignRelSize &&
+		rel->fdw_private != NULL;
+}
+
+/*
+ * The equality of a partition's key (name) with an expression of other
+ * relations that a join clause states, or NULL.  *attnum is the name
+ * column.
+ */
+DsKeyQual *
+ds_join_key_qual(PlannerInfo *root, RelOptInfo *rel, RestrictInfo *rinfo,
+				 AttrNumber *attnum)
+{
+	DsRelInfo  *info = rel->fdw_private;
+	DsKeyQual  *kq;
+	ListCell   *lc;
+
+	if (info->opts->partition == NULL)
+		return NULL;
+	kq = ds_key_qual(root, rel, rinfo, info->key_columns);
+	if (kq == NULL || kq->op != DDB_COND_EQ || kq->is_array ||
+		strcmp(kq->attribute, info->range_key) != 0)
+		return NULL;
+	foreach(lc, info->key_columns)
+	{
+		DsKeyColumn *kc = lfirst(lc);
+
+		if (strcmp(kc->attribute, info->range_key) == 0)
+			*attnum = kc->attnum;
+	}
+	return kq;
 }

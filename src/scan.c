@@ -84,6 +84,7 @@ struct DsScanState
 
 	/* the item being converted, for the error context */
 	JsonbContainer *item;
+	JsonbContainer *last_item;	/* the item ds_scan_next returned last */
 	DsColumn   *column;
 
 	/* for EXPLAIN ANALYZE */
@@ -101,6 +102,8 @@ static void fill_values(DsScanState *st, JsonbContainer *item,
 static Datum fields_datum(DsScanState *st, DsColumn *col,
 						  JsonbContainer *item);
 static void conversion_error_callback(void *arg);
+static DdbKeyCond *make_cond(const char *attribute, DdbCondOp op,
+							 const char *value);
 
 /*
  * A scan of a foreign table that fills the columns in retrieved (all of
@@ -257,6 +260,7 @@ ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
 			if (attr_is_expired(ddb_json_get(item, "expires"), st->now))
 				continue;
 			fill_values(st, item, values, nulls);
+			st->last_item = item;
 			return true;
 		}
 		if (st->done)
@@ -285,6 +289,69 @@ void
 ds_end_scan(ForeignScanState *node)
 {
 	/* the contexts go with the executor's; nothing to release early */
+}
+
+/*
+ * Read the records of these names (C strings) of the partition with
+ * BatchGetItem, a hundred keys a request; ds_scan_next then returns those
+ * that exist and live, in no particular order.
+ */
+void
+ds_scan_batch(DsScanState *st, List *names)
+{
+	ListCell   *lc;
+
+	MemoryContextReset(st->start_cxt);
+	st->read.op = DDB_BATCH_GET_ITEM;
+	st->pending_keys = NIL;
+	foreach(lc, names)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(st->start_cxt);
+		char	   *name = pstrdup(lfirst(lc));
+
+		if (name[0] != '\0')
+			st->pending_keys =
+				lappend(st->pending_keys,
+						list_make2(make_cond("id", DDB_COND_EQ,
+											 st->opts->partition),
+								   make_cond("name", DDB_COND_EQ, name)));
+		MemoryContextSwitchTo(oldcxt);
+	}
+	st->unprocessed_rounds = 0;
+	st->started = true;
+	st->done = (st->pending_keys == NIL);
+	st->arrays = NIL;
+	st->items = NULL;
+	st->now = (int64) (GetCurrentTimestamp() / USECS_PER_SEC) +
+		(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+	MemoryContextReset(st->page_cxt);
+}
+
+/* The key (name) of the record ds_scan_next returned last. */
+char *
+ds_scan_item_name(DsScanState *st)
+{
+	JsonbValue *nv = ddb_json_get(st->last_item, "name");
+
+	if (nv && nv->type == jbvBinary)
+		return ddb_json_get_string(nv->val.binary.data, "S");
+	return NULL;
+}
+
+DsTableOptions *
+ds_scan_options(DsScanState *st)
+{
+	return st->opts;
+}
+
+/* EXPLAIN ANALYZE's counts of a scan. */
+void
+ds_scan_explain_counts(DsScanState *st, ExplainState *es)
+{
+	ExplainPropertyInteger("DynamoDB Requests", NULL, st->stats.requests, es);
+	ExplainPropertyInteger("DynamoDB Pages", NULL, st->pages, es);
+	ExplainPropertyInteger("Items Read", NULL, st->items_read, es);
+	ExplainPropertyFloat("Read Capacity Units", NULL, st->capacity, 1, es);
 }
 
 /* The text values of the plan's value expression number n. */
@@ -1043,10 +1110,5 @@ ds_explain_scan(ForeignScanState *node, ExplainState *es)
 	ExplainPropertyBool("Consistent Read", read->consistent, es);
 
 	if (es->analyze)
-	{
-		ExplainPropertyInteger("DynamoDB Requests", NULL, st->stats.requests, es);
-		ExplainPropertyInteger("DynamoDB Pages", NULL, st->pages, es);
-		ExplainPropertyInteger("Items Read", NULL, st->items_read, es);
-		ExplainPropertyFloat("Read Capacity Units", NULL, st->capacity, 1, es);
-	}
+		ds_scan_explain_counts(st, es);
 }

@@ -45,6 +45,10 @@ typedef struct DsScanState DsScanState;
 extern DsScanState *ds_scan_create(Relation rel, Oid userid, List *retrieved,
 								   bool whole_row);
 extern bool ds_scan_next(DsScanState *st, Datum *values, bool *nulls);
+extern void ds_scan_batch(DsScanState *st, List *names);
+extern char *ds_scan_item_name(DsScanState *st);
+extern struct DsTableOptions *ds_scan_options(DsScanState *st);
+extern void ds_scan_explain_counts(DsScanState *st, ExplainState *es);
 extern void ds_begin_scan(ForeignScanState *node, int eflags);
 extern TupleTableSlot *ds_iterate_scan(ForeignScanState *node);
 extern void ds_rescan(ForeignScanState *node);

@@ -1,0 +1,592 @@
+/*-------------------------------------------------------------------------
+ *
+ * batch_join.c
+ *		A join of other rows with a partition by key, a hundred keys a
+ *		request.
+ *
+ * PostgreSQL runs a parameterized scan once per outer row, so a join of
+ * 200 local keys with a partition would make 200 GetItem requests.  This
+ * custom join gathers the outer rows a hundred at a time, reads their
+ * records with one BatchGetItem, and joins them in memory, keeping the
+ * outer rows' order.  It is offered through set_join_pathlist_hook for
+ * inner and left joins on name = <a column of the other side>, and the
+ * planner takes it when it costs least.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/table.h"
+#include "executor/executor.h"
+#include "executor/tuptable.h"
+#include "miscadmin.h"
+#include "nodes/extensible.h"
+#include "nodes/makefuncs.h"
+#include "nodes/nodeFuncs.h"
+#include "optimizer/cost.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/paths.h"
+#include "optimizer/restrictinfo.h"
+#include "optimizer/tlist.h"
+#include "parser/parsetree.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/ruleutils.h"
+
+#include "dynastore_fdw.h"
+#include "option.h"
+#include "scan.h"
+
+#define BATCH_JOIN_NAME		"DynamoDB Batched Key Join"
+#define BATCH_ROWS			100 /* outer rows a batch: BatchGetItem's limit */
+
+/* Positions in CustomScan.custom_private. */
+enum BatchJoinPrivate
+{
+	BJ_INNER_RELID,				/* Integer: OID of the foreign table */
+	BJ_OUTER_KEY,				/* Integer: resno of the key in the outer
+								 * plan's output */
+	BJ_SCAN_MAP,				/* IntList: per custom_scan_tlist entry, the
+								 * outer resno (> 0) or minus the inner
+								 * attnum */
+	BJ_RETRIEVED,				/* IntList: inner attnums to read */
+	BJ_JOINTYPE					/* Integer: JOIN_INNER or JOIN_LEFT */
+};
+
+/* A record read for the current batch. */
+typedef struct InnerRow
+{
+	char	   *name;
+	Datum	   *values;
+	bool	   *nulls;
+} InnerRow;
+
+typedef struct BatchJoinState
+{
+	CustomScanState css;
+	PlanState  *outer;
+	Relation	rel;
+	DsScanState *scan;
+	int			outer_key;
+	List	   *scan_map;
+	JoinType	jointype;
+	TupleTableSlot *outer_slot;
+
+	MemoryContext batch_cxt;	/* the batch's outer rows and records */
+	MinimalTuple outer_rows[BATCH_ROWS];
+	char	   *keys[BATCH_ROWS];
+	int			nrows;
+	int			pos;
+	InnerRow   *inner;
+	int			ninner;
+	bool		outer_done;
+	Datum	   *values;			/* the foreign table's row, from the scan */
+	bool	   *nulls;
+} BatchJoinState;
+
+static set_join_pathlist_hook_type prev_join_pathlist_hook = NULL;
+
+static void add_batch_join_path(PlannerInfo *root, RelOptInfo *joinrel,
+								RelOptInfo *outerrel, RelOptInfo *innerrel,
+								JoinType jointype, JoinPathExtraData *extra);
+static Plan *plan_batch_join(PlannerInfo *root, RelOptInfo *rel,
+							 CustomPath *best_path, List *tlist,
+							 List *clauses, List *custom_plans);
+static Node *create_batch_join_state(CustomScan *cscan);
+static void begin_batch_join(CustomScanState *node, EState *estate,
+							 int eflags);
+static TupleTableSlot *exec_batch_join(CustomScanState *node);
+static void end_batch_join(CustomScanState *node);
+static void rescan_batch_join(CustomScanState *node);
+static void explain_batch_join(CustomScanState *node, List *ancestors,
+							   ExplainState *es);
+
+static const CustomPathMethods batch_join_path_methods = {
+	.CustomName = BATCH_JOIN_NAME,
+	.PlanCustomPath = plan_batch_join,
+};
+
+static const CustomScanMethods batch_join_scan_methods = {
+	.CustomName = BATCH_JOIN_NAME,
+	.CreateCustomScanState = create_batch_join_state,
+};
+
+static const CustomExecMethods batch_join_exec_methods = {
+	.CustomName = BATCH_JOIN_NAME,
+	.BeginCustomScan = begin_batch_join,
+	.ExecCustomScan = exec_batch_join,
+	.EndCustomScan = end_batch_join,
+	.ReScanCustomScan = rescan_batch_join,
+	.ExplainCustomScan = explain_batch_join,
+};
+
+void
+ds_batch_join_init(void)
+{
+	prev_join_pathlist_hook = set_join_pathlist_hook;
+	set_join_pathlist_hook = add_batch_join_path;
+	RegisterCustomScanMethods(&batch_join_scan_methods);
+}
+
+/* A Var, seen through a RelabelType, or NULL. */
+static Var *
+plain_var(Expr *e)
+{
+	if (e && IsA(e, RelabelType))
+		e = ((RelabelType *) e)->arg;
+	return (e && IsA(e, Var) && ((Var *) e)->varlevelsup == 0) ?
+		(Var *) e : NULL;
+}
+
+/*
+ * Offer the batched join when the inner side is a partition of ours, a
+ * join clause equates its name with a plain column of the outer side, and
+ * the outer side needs no parameters.  A left join is offered only when
+ * that clause is all there is to it, since other clauses would decide the
+ * null-extended rows.
+ */
+static void
+add_batch_join_path(PlannerInfo *root, RelOptInfo *joinrel,
+					RelOptInfo *outerrel, RelOptInfo *innerrel,
+					JoinType jointype, JoinPathExtraData *extra)
+{
+	Path	   *outer;
+	RestrictInfo *key_rinfo = NULL;
+	Var		   *outer_var = NULL;
+	AttrNumber	name_attnum = InvalidAttrNumber;
+	List	   *quals = NIL;
+	ListCell   *lc;
+	CustomPath *cp;
+	double		outer_rows;
+	QualCost	qcost;
+
+	if (prev_join_pathlist_hook)
+		prev_join_pathlist_hook(root, joinrel, outerrel, innerrel,
+								jointype, extra);
+
+	if (jointype != JOIN_INNER && jointype != JOIN_LEFT)
+		return;
+	if (!ds_is_dynastore_rel(innerrel) ||
+		!bms_is_empty(innerrel->lateral_relids))
+		return;
+	outer = outerrel->cheapest_total_path;
+	if (outer == NULL || outer->param_info != NULL)
+		return;
+
+	foreach(lc, extra->restrictlist)
+	{
+		RestrictInfo *rinfo = lfirst(lc);
+		AttrNumber	attnum;
+		DsKeyQual  *kq = NULL;
+		Var		   *v;
+
+		if (key_rinfo == NULL &&
+			(kq = ds_join_key_qual(root, innerrel, rinfo, &attnum)) != NULL &&
+			(v = plain_var(kq->arg)) != NULL &&
+			bms_is_member(v->varno, outerrel->relids))
+		{
+			key_rinfo = rinfo;
+			outer_var = v;
+			name_attnum = attnum;
+		}
+		else
+			quals = lappend(quals, rinfo);
+	}
+	if (key_rinfo == NULL)
+		return;
+	if (jointype == JOIN_LEFT &&
+		(quals != NIL || innerrel->baserestrictinfo != NIL))
+		return;
+
+	/* the inner side's own conditions filter the joined rows */
+	quals = list_concat(quals, innerrel->baserestrictinfo);
+
+	/* only plain columns cross this join: no whole rows, no placeholders */
+	foreach(lc, joinrel->reltarget->exprs)
+	{
+		Var		   *v = plain_var(lfirst(lc));
+
+		if (v == NULL ||
+			(v->varno == innerrel->relid && v->varattno <= 0))
+			return;
+	}
+
+	outer_rows = Max(outer->rows, 1);
+	cost_qual_eval(&qcost, quals, root);
+
+	cp = makeNode(CustomPath);
+	cp->path.pathtype = T_CustomScan;
+	cp->path.parent = joinrel;
+	cp->path.pathtarget = joinrel->reltarget;
+	cp->path.param_info = NULL;
+	cp->path.parallel_aware = false;
+	cp->path.parallel_safe = false;
+	cp->path.rows = joinrel->rows;
+	cp->path.startup_cost = outer->startup_cost + DS_REQUEST_COST;
+	cp->path.total_cost = outer->total_cost +
+		ceil(outer_rows / BATCH_ROWS) * DS_REQUEST_COST +
+		outer_rows * (DS_ITEM_COST + cpu_tuple_cost + qcost.per_tuple) +
+		qcost.startup;
+	/* rows come out in the outer side's order */
+	cp->path.pathkeys = outer->pathkeys;
+	cp->custom_paths = list_make1(outer);
+	cp->custom_private = list_make5(outer_var,
+									makeInteger(name_attnum),
+									quals,
+									makeInteger(innerrel->relid),
+									makeInteger(jointype));
+	cp->methods = &batch_join_path_methods;
+	add_path(joinrel, (Path *) cp);
+}
+
+/* The resno of a Var in a plan's output, or 0. */
+static AttrNumber
+output_position(Plan *plan, Var *var)
+{
+	ListCell   *lc;
+
+	foreach(lc, plan->targetlist)
+	{
+		TargetEntry *tle = lfirst(lc);
+		Var		   *v = plain_var(tle->expr);
+
+		if (v && v->varno == var->varno && v->varattno == var->varattno)
+			return tle->resno;
+	}
+	return 0;
+}
+
+/*
+ * The scan tuple holds every column the join's output and conditions
+ * use: the outer side's from its output, the foreign table's from the
+ * records read.
+ */
+static Plan *
+plan_batch_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
+				List *tlist, List *clauses, List *custom_plans)
+{
+	Plan	   *outer_plan = linitial(custom_plans);
+	List	   *priv = best_path->custom_private;
+	Var		   *outer_var = linitial(priv);
+	AttrNumber	name_attnum = intVal(lsecond(priv));
+	List	   *quals = extract_actual_clauses(lthird(priv), false);
+	Index		inner_relid = intVal(lfourth(priv));
+	JoinType	jointype = intVal(list_nth(priv, 4));
+	RangeTblEntry *inner_rte = planner_rt_fetch(inner_relid, root);
+	List	   *vars;
+	List	   *scan_tlist = NIL;
+	List	   *scan_map = NIL;
+	List	   *retrieved = list_make1_int(name_attnum);
+	CustomScan *cscan;
+	ListCell   *lc;
+
+	vars = pull_var_clause((Node *) list_concat(list_copy(tlist), quals),
+						   PVC_RECURSE_PLACEHOLDERS);
+	foreach(lc, vars)
+	{
+		Var		   *v = lfirst(lc);
+
+		if (tlist_member((Expr *) v, scan_tlist))
+			continue;
+		scan_tlist = lappend(scan_tlist,
+							 makeTargetEntry((Expr *) copyObject(v),
+											 list_length(scan_tlist) + 1,
+											 NULL, false));
+		if (v->varno == inner_relid)
+		{
+			scan_map = lappend_int(scan_map, -v->varattno);
+			retrieved = list_append_unique_int(retrieved, v->varattno);
+		}
+		else
+		{
+			AttrNumber	pos = output_position(outer_plan, v);
+
+			if (pos == 0)
+				elog(ERROR, "column of the outer side missing from its output");
+			scan_map = lappend_int(scan_map, pos);
+		}
+	}
+
+	cscan = makeNode(CustomScan);
+	cscan->scan.plan.targetlist = tlist;
+	cscan->scan.plan.qual = quals;
+	cscan->scan.scanrelid = 0;
+	cscan->custom_scan_tlist = scan_tlist;
+	cscan->custom_plans = custom_plans;
+	cscan->custom_relids = bms_copy(rel->relids);
+	cscan->flags = best_path->flags;
+	cscan->methods = &batch_join_scan_methods;
+	cscan->custom_private = list_make5(makeInteger(inner_rte->relid),
+									   makeInteger(output_position(outer_plan,
+																   outer_var)),
+									   scan_map, retrieved,
+									   makeInteger(jointype));
+	if (intVal(lsecond(cscan->custom_private)) == 0)
+		elog(ERROR, "join key missing from the outer side's output");
+	return &cscan->scan.plan;
+}
+
+static Node *
+create_batch_join_state(CustomScan *cscan)
+{
+	BatchJoinState *st = (BatchJoinState *) newNode(sizeof(BatchJoinState),
+													T_CustomScanState);
+
+	st->css.methods = &batch_join_exec_methods;
+	return (Node *) st;
+}
+
+static void
+begin_batch_join(CustomScanState *node, EState *estate, int eflags)
+{
+	BatchJoinState *st = (BatchJoinState *) node;
+	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
+	List	   *priv = cscan->custom_private;
+	Oid			relid = intVal(list_nth(priv, BJ_INNER_RELID));
+	Oid			userid = GetUserId();
+	ListCell   *lc;
+
+	st->outer = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
+	node->custom_ps = list_make1(st->outer);
+	st->outer_key = intVal(list_nth(priv, BJ_OUTER_KEY));
+	st->scan_map = list_nth(priv, BJ_SCAN_MAP);
+	st->jointype = intVal(list_nth(priv, BJ_JOINTYPE));
+
+	/* the credentials of whoever the query runs as on that table */
+	foreach(lc, estate->es_range_table)
+	{
+		RangeTblEntry *rte = lfirst(lc);
+
+		if (rte->rtekind == RTE_RELATION && rte->relid == relid &&
+			OidIsValid(rte->checkAsUser))
+			userid = rte->checkAsUser;
+	}
+
+	st->rel = table_open(relid, NoLock);
+	st->scan = ds_scan_create(st->rel, userid,
+							  list_nth(priv, BJ_RETRIEVED), false);
+	st->values = palloc(sizeof(Datum) * RelationGetDescr(st->rel)->natts);
+	st->nulls = palloc(sizeof(bool) * RelationGetDescr(st->rel)->natts);
+	st->outer_slot = MakeSingleTupleTableSlot(ExecGetResultType(st->outer),
+											  &TTSOpsMinimalTuple);
+	st->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										  "dynastore_fdw batch join",
+										  ALLOCSET_DEFAULT_SIZES);
+}
+
+/*
+ * Read up to a hundred outer rows, then their records with BatchGetItem.
+ * Everything lives in the batch context, reset at the next batch.
+ */
+static void
+load_batch(BatchJoinState *st)
+{
+	TupleDesc	tupdesc = RelationGetDescr(st->rel);
+	MemoryContext oldcxt;
+	List	   *names = NIL;
+	int			i;
+
+	MemoryContextReset(st->batch_cxt);
+	st->nrows = 0;
+	st->pos = 0;
+	st->ninner = 0;
+
+	while (st->nrows < BATCH_ROWS)
+	{
+		TupleTableSlot *slot;
+		bool		isnull;
+		Datum		key;
+
+		CHECK_FOR_INTERRUPTS();
+		slot = ExecProcNode(st->outer);
+		if (TupIsNull(slot))
+		{
+			st->outer_done = true;
+			break;
+		}
+		key = slot_getattr(slot, st->outer_key, &isnull);
+		oldcxt = MemoryContextSwitchTo(st->batch_cxt);
+		st->outer_rows[st->nrows] = ExecCopySlotMinimalTuple(slot);
+		st->keys[st->nrows] = isnull ? NULL : TextDatumGetCString(key);
+		if (!isnull)
+			names = lappend(names, st->keys[st->nrows]);
+		MemoryContextSwitchTo(oldcxt);
+		st->nrows++;
+	}
+
+	/* equal keys of different rows are asked for once */
+	oldcxt = MemoryContextSwitchTo(st->batch_cxt);
+	{
+		List	   *unique = NIL;
+		ListCell   *lc;
+
+		foreach(lc, names)
+		{
+			ListCell   *uc;
+
+			foreach(uc, unique)
+				if (strcmp(lfirst(uc), lfirst(lc)) == 0)
+					break;
+			if (uc == NULL)
+				unique = lappend(unique, lfirst(lc));
+		}
+		names = unique;
+	}
+	st->inner = palloc0(sizeof(InnerRow) * (list_length(names) + 1));
+	MemoryContextSwitchTo(oldcxt);
+
+	if (names == NIL)
+		return;
+	ds_scan_batch(st->scan, names);
+	while (ds_scan_next(st->scan, st->values, st->nulls))
+	{
+		InnerRow   *row = &st->inner[st->ninner++];
+
+		oldcxt = MemoryContextSwitchTo(st->batch_cxt);
+		row->name = ds_scan_item_name(st->scan);
+		row->values = palloc(sizeof(Datum) * tupdesc->natts);
+		row->nulls = palloc(sizeof(bool) * tupdesc->natts);
+		for (i = 0; i < tupdesc->natts; i++)
+		{
+			Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+			row->nulls[i] = st->nulls[i];
+			row->values[i] = st->nulls[i] ? (Datum) 0 :
+				datumCopy(st->values[i], att->attbyval, att->attlen);
+		}
+		MemoryContextSwitchTo(oldcxt);
+	}
+}
+
+static InnerRow *
+find_inner(BatchJoinState *st, const char *key)
+{
+	int			i;
+
+	if (key == NULL)
+		return NULL;
+	for (i = 0; i < st->ninner; i++)
+		if (st->inner[i].name && strcmp(st->inner[i].name, key) == 0)
+			return &st->inner[i];
+	return NULL;
+}
+
+/* The next joined row, before the join's conditions and projection. */
+static TupleTableSlot *
+next_joined_row(ScanState *ss)
+{
+	BatchJoinState *st = (BatchJoinState *) ss;
+	TupleTableSlot *slot = ss->ss_ScanTupleSlot;
+
+	for (;;)
+	{
+		InnerRow   *inner;
+		ListCell   *lc;
+		int			i;
+
+		CHECK_FOR_INTERRUPTS();
+		if (st->pos >= st->nrows)
+		{
+			if (st->outer_done)
+				return ExecClearTuple(slot);
+			load_batch(st);
+			continue;
+		}
+
+		i = st->pos++;
+		inner = find_inner(st, st->keys[i]);
+		if (inner == NULL && st->jointype == JOIN_INNER)
+			continue;
+
+		ExecClearTuple(slot);
+		ExecStoreMinimalTuple(st->outer_rows[i], st->outer_slot, false);
+		slot_getallattrs(st->outer_slot);
+		i = 0;
+		foreach(lc, st->scan_map)
+		{
+			int			from = lfirst_int(lc);
+
+			if (from > 0)
+			{
+				slot->tts_values[i] = st->outer_slot->tts_values[from - 1];
+				slot->tts_isnull[i] = st->outer_slot->tts_isnull[from - 1];
+			}
+			else if (inner)
+			{
+				slot->tts_values[i] = inner->values[-from - 1];
+				slot->tts_isnull[i] = inner->nulls[-from - 1];
+			}
+			else
+			{
+				slot->tts_values[i] = (Datum) 0;
+				slot->tts_isnull[i] = true;
+			}
+			i++;
+		}
+		return ExecStoreVirtualTuple(slot);
+	}
+}
+
+static bool
+recheck_joined_row(ScanState *ss, TupleTableSlot *slot)
+{
+	return true;
+}
+
+static TupleTableSlot *
+exec_batch_join(CustomScanState *node)
+{
+	return ExecScan(&node->ss, next_joined_row, recheck_joined_row);
+}
+
+static void
+end_batch_join(CustomScanState *node)
+{
+	BatchJoinState *st = (BatchJoinState *) node;
+
+	ExecEndNode(st->outer);
+	ExecDropSingleTupleTableSlot(st->outer_slot);
+	table_close(st->rel, NoLock);
+}
+
+static void
+rescan_batch_join(CustomScanState *node)
+{
+	BatchJoinState *st = (BatchJoinState *) node;
+
+	ExecReScan(st->outer);
+	MemoryContextReset(st->batch_cxt);
+	st->nrows = 0;
+	st->pos = 0;
+	st->ninner = 0;
+	st->outer_done = false;
+}
+
+static void
+explain_batch_join(CustomScanState *node, List *ancestors, ExplainState *es)
+{
+	BatchJoinState *st = (BatchJoinState *) node;
+	Plan	   *outer_plan = st->outer->plan;
+	DsTableOptions *opts = ds_scan_options(st->scan);
+	TargetEntry *tle = get_tle_by_resno(outer_plan->targetlist, st->outer_key);
+	List	   *ctx;
+	char	   *key;
+
+	ctx = set_deparse_context_plan(es->deparse_cxt, outer_plan, ancestors);
+	key = deparse_expression((Node *) tle->expr, ctx, true, false);
+
+	ExplainPropertyText("DynamoDB Operation", "BatchGetItem", es);
+	ExplainPropertyText("DynamoDB Table", opts->table, es);
+	ExplainPropertyText("Key Condition",
+						psprintf("id = %s AND name = %s",
+								 quote_literal_cstr(opts->partition), key),
+						es);
+	ExplainPropertyInteger("Keys per Request", NULL, BATCH_ROWS, es);
+	if (es->analyze)
+		ds_scan_explain_counts(st->scan, es);
+}

@@ -1,0 +1,29 @@
+/*-------------------------------------------------------------------------
+ *
+ * dynastore_fdw.h
+ *		What the planner callbacks share with the batched key join.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef DYNASTORE_FDW_H
+#define DYNASTORE_FDW_H
+
+#include "nodes/pathnodes.h"
+
+#include "pushdown.h"
+
+/*
+ * Cost of one DynamoDB request (a network round trip of milliseconds) and
+ * of reading one item, in seq_page_cost units.
+ */
+#define DS_REQUEST_COST		100.0
+#define DS_ITEM_COST		0.05
+
+extern bool ds_is_dynastore_rel(RelOptInfo *rel);
+extern DsKeyQual *ds_join_key_qual(PlannerInfo *root, RelOptInfo *rel,
+								   RestrictInfo *rinfo, AttrNumber *attnum);
+
+/* batch_join.c */
+extern void ds_batch_join_init(void);
+
+#endif							/* DYNASTORE_FDW_H */
