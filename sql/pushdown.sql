@@ -70,6 +70,12 @@ SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE name IN ('a', 'b', 'zz', 'gone')
 SELECT name, value FROM pd WHERE name IN ('a', 'b', 'zz', 'gone') ORDER BY name;
 SELECT same($$name IN ('a', 'b', 'zz', 'gone', 'a')$$), same($$name = ANY('{}')$$),
        same($$name = ANY(ARRAY['a', NULL, ''])$$);
+-- keys DynamoDB leaves unprocessed are asked for again, after a backoff:
+-- four keys, answered two, then one, then one
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+\! "$DDB_TEST_DIR"/proxyctl unprocessed BatchGetItem 2
+SELECT name, value FROM pd WHERE name IN ('a', 'b', 'z', 'dir/') ORDER BY name COLLATE "C";
+\! "$DDB_TEST_DIR"/proxyctl count BatchGetItem
 
 -- LIKE 'prefix%', starts_with, ^@: a Query with begins_with
 SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE name LIKE 'a/%'$$);

@@ -13,7 +13,7 @@
 //
 // Control API on the same port, not signed:
 //   POST   /__proxy/rules        {"op":"Query"|"*", "table":"T", "action":"hold"|"drop"|
-//                                 "reset"|"error"|"lose", "seconds":N, "status":N,
+//                                 "reset"|"error"|"lose"|"unprocessed", "seconds":N, "status":N,
 //                                 "type":"...", "message":"...", "count":1 (0 = unlimited),
 //                                 "skip":0 (matching requests let through first)}
 //   GET    /__proxy/rules        the rules in force
@@ -111,11 +111,11 @@ function bump(map, key) { map[key] = (map[key] || 0) + 1; }
 
 let rules = [];
 let nextRuleId = 1;
-const ACTIONS = new Set(['hold', 'drop', 'reset', 'error', 'lose']);
+const ACTIONS = new Set(['hold', 'drop', 'reset', 'error', 'lose', 'unprocessed']);
 
 function validateRule(r) {
   if (!r || typeof r !== 'object' || Array.isArray(r)) throw new Error('rule must be a JSON object');
-  if (!ACTIONS.has(r.action)) throw new Error('action must be one of hold, drop, reset, error, lose');
+  if (!ACTIONS.has(r.action)) throw new Error('action must be one of hold, drop, reset, error, lose, unprocessed');
   if (typeof r.op !== 'string' || !r.op) throw new Error('op is required (an X-Amz-Target operation or "*")');
   if (r.table !== undefined && r.table !== null && typeof r.table !== 'string') throw new Error('table must be a string');
   const count = r.count === undefined || r.count === null ? 1 : Number(r.count);
@@ -438,6 +438,60 @@ function forwardHeaders(req, bodyLength) {
   return headers;
 }
 
+// "unprocessed": DynamoDB's partial answer to a batch.  Of each table's
+// keys (BatchGetItem) or writes (BatchWriteItem) only the first half goes
+// upstream; the rest comes back as UnprocessedKeys / UnprocessedItems,
+// as DynamoDB answers when it runs out of capacity.
+function splitBatch(op, body) {
+  const j = JSON.parse(body.toString('utf8'));
+  const kept = {};
+  const left = {};
+  for (const [table, reqs] of Object.entries(j.RequestItems || {})) {
+    const list = op === 'BatchGetItem' ? reqs.Keys : reqs;
+    const half = Math.ceil(list.length / 2);
+    if (op === 'BatchGetItem') {
+      kept[table] = { ...reqs, Keys: list.slice(0, half) };
+      if (list.length > half) left[table] = { ...reqs, Keys: list.slice(half) };
+    } else {
+      kept[table] = list.slice(0, half);
+      if (list.length > half) left[table] = list.slice(half);
+    }
+  }
+  return { body: Buffer.from(JSON.stringify({ ...j, RequestItems: kept })), left };
+}
+
+function forwardUnprocessed(req, res, op, body, log) {
+  let split;
+  try {
+    split = splitBatch(op, body);
+  } catch (e) {
+    sendJsonError(res, 400, 'SerializationException', 'proxy: not a batch request');
+    log(400, 'unprocessed:bad-body');
+    return;
+  }
+  bump(stats.forwarded, op);
+  forward(req, split.body, (err, ures) => {
+    if (err) {
+      sendJsonError(res, 500, 'InternalServerError', 'proxy: upstream unreachable');
+      log(500, 'unprocessed:upstream-error');
+      return;
+    }
+    const chunks = [];
+    ures.on('data', (c) => chunks.push(c));
+    ures.on('end', () => {
+      let answer = Buffer.concat(chunks);
+      if (ures.statusCode === 200) {
+        const j = JSON.parse(answer.toString('utf8'));
+        j[op === 'BatchGetItem' ? 'UnprocessedKeys' : 'UnprocessedItems'] = split.left;
+        answer = Buffer.from(JSON.stringify(j));
+      }
+      res.writeHead(ures.statusCode, { 'content-type': 'application/x-amz-json-1.0', 'content-length': answer.length });
+      res.end(answer);
+      log(ures.statusCode, 'unprocessed');
+    });
+  });
+}
+
 // Sends the request upstream; calls back with (err, upstreamResponse).
 function forward(req, body, cb) {
   const up = http.request({
@@ -613,6 +667,8 @@ function handle(req, res) {
         return;
       case 'lose':
         return doForward('lose');
+      case 'unprocessed':
+        return forwardUnprocessed(req, res, op, body, log);
       default:
         return doForward('forwarded');
     }
