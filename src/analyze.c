@@ -20,6 +20,7 @@
 #include "utils/sampling.h"
 
 #include "analyze.h"
+#include "ddb_table.h"
 #include "option.h"
 #include "scan.h"
 
@@ -37,6 +38,9 @@ ds_analyze_table(Relation relation, AcquireSampleRowsFunc *func,
 	/* reading a whole table was refused for this foreign table */
 	if (opts->partition == NULL && !opts->allow_scan)
 		return false;
+
+	/* and the indexes may have changed too */
+	ddb_table_schema_forget(&opts->aws, opts->table);
 
 	*func = acquire_sample_rows;
 	*totalpages = 1;

@@ -29,6 +29,7 @@
 #include "aws_client.h"
 #include "ddb_json.h"
 #include "ddb_request.h"
+#include "ddb_table.h"
 #include "option.h"
 #include "scan.h"
 
@@ -711,13 +712,34 @@ last_key(DsScanState *st, Jsonb *answer)
 static Jsonb *
 call(DsScanState *st)
 {
+	static const char *const index_errors[] = {"ValidationException", NULL};
 	const char *operation = ddb_operation_name(st->read.op);
 	char	   *body = ddb_json_wire(ddb_request_read(&st->read));
 	AwsResponse *resp;
 	Jsonb	   *answer;
 
 	resp = aws_dynamodb_call(&st->opts->aws, operation, body, strlen(body),
-							 true, NULL, &st->stats);
+							 true, st->read.index ? index_errors : NULL,
+							 &st->stats);
+
+	/*
+	 * An index the plan chose may be gone since DescribeTable said it was
+	 * there: forget what we knew, so that the next statement plans anew.
+	 */
+	if (resp->error_type)
+	{
+		const char *msg = resp->error_message ? resp->error_message : "";
+		size_t		len = strlen(msg);
+
+		ddb_table_schema_forget(&st->opts->aws, st->opts->table);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("DynamoDB rejected the request on index \"%s\" of table \"%s\"",
+						st->read.index, st->opts->table),
+				 errdetail("DynamoDB returned %s: %s%s", resp->error_type, msg,
+						   len > 0 && msg[len - 1] == '.' ? "" : "."),
+				 errhint("The table's indexes will be read again; run the statement again.")));
+	}
 	answer = ddb_json_parse(resp->body, operation);
 	pfree(resp->body);			/* the parsed form is all we read */
 	return answer;

@@ -3,7 +3,8 @@
 //
 //   node ddb.js [--endpoint URL] COMMAND ...
 //
-//   create-table T                      dynastore's test table layout (idempotent: recreated)
+//   create-table [--no-indexes] T       dynastore's test table layout (idempotent: recreated);
+//                                       --no-indexes: the key schema alone
 //   delete-table T                      drop T (no error when missing)
 //   put T '<json>'                      one item or an array of items, AttributeValue JSON,
 //                                       written with BatchWriteItem (25 a batch)
@@ -178,9 +179,25 @@ const RESERVED = new Set(['id', 'name', 'version', 'expires', 'payload']);
 
 const commands = {
   async 'create-table'(args) {
+    // --no-indexes: the key schema alone, for a test whose index vanishes
+    const bare = args[0] === '--no-indexes';
+    if (bare) args = args.slice(1);
     if (args.length !== 1) usage();
     const [table] = args;
     if (await describe(table)) await deleteTable(table);
+    if (bare) {
+      await client.send(new CreateTableCommand({
+        AttributeDefinitions: [
+          { AttributeName: 'id', AttributeType: 'S' },
+          { AttributeName: 'name', AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }, { AttributeName: 'name', KeyType: 'RANGE' }],
+        ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 },
+        TableName: table,
+      }));
+      await waitFor(table, (t) => t && t.TableStatus === 'ACTIVE', 'ACTIVE');
+      return;
+    }
     // The CreateTable request of dynastore's integration suite, as logged on the wire.
     await client.send(new CreateTableCommand({
       AttributeDefinitions: [
