@@ -540,6 +540,36 @@ add_access_path(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
 }
 
 /*
+ * A path that reads by key for each row of the other relations that a
+ * join clause (key = their expression) names: the inner side of a nested
+ * loop.
+ */
+static void
+add_param_path(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
+			   RestrictInfo *rinfo)
+{
+	DsKeyQual  *kq = ds_key_qual(root, baserel, rinfo, info->key_columns);
+	Relids		outer;
+	DsAccess   *a;
+	ParamPathInfo *ppi;
+
+	if (kq == NULL || kq->op != DDB_COND_EQ || kq->is_array)
+		return;
+	outer = bms_difference(rinfo->clause_relids,
+						   bms_make_singleton(baserel->relid));
+	if (bms_is_empty(outer) ||
+		bms_overlap(outer, baserel->lateral_referencers))
+		return;
+	a = linitial(candidate_accesses(root, baserel, info,
+									lappend(list_copy(info->key_quals), kq)));
+	if (a->op != DDB_GET_ITEM &&
+		!(a->op == DDB_QUERY && list_member_ptr(a->conds, kq)))
+		return;
+	ppi = get_baserel_parampathinfo(root, baserel, outer);
+	add_access_path(root, baserel, a, ppi->ppi_rows, NIL, outer);
+}
+
+/*
  * A path for the restriction quals, one in the query's order when the
  * access can give it, and parameterized paths that read by key for each
  * row of another relation (the inner side of a nested loop).
@@ -594,63 +624,19 @@ dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 
 	/* key lookups driven by the rows of other relations */
 	foreach(lc, baserel->joininfo)
-	{
-		RestrictInfo *rinfo = lfirst(lc);
-		DsKeyQual  *kq = ds_key_qual(root, baserel, rinfo, info->key_columns);
-		Relids		outer;
-		DsAccess   *pa;
-		ParamPathInfo *ppi;
-
-		if (kq == NULL || kq->op != DDB_COND_EQ || kq->is_array)
-			continue;
-		outer = bms_difference(rinfo->clause_relids,
-							   bms_make_singleton(baserel->relid));
-		if (bms_is_empty(outer) || bms_overlap(outer, baserel->lateral_referencers))
-			continue;
-		pa = linitial(candidate_accesses(root, baserel, info,
-										 lappend(list_copy(info->key_quals), kq)));
-		if (pa->op != DDB_GET_ITEM && !(pa->op == DDB_QUERY &&
-										list_member_ptr(pa->conds, kq)))
-			continue;
-		ppi = get_baserel_parampathinfo(root, baserel, outer);
-		add_access_path(root, baserel, pa, ppi->ppi_rows, NIL, outer);
-	}
+		add_param_path(root, baserel, info, lfirst(lc));
 
 	/* equality with another relation's column through an equivalence class */
 	foreach(lc, info->key_columns)
 	{
-		DsKeyColumn *kc = lfirst(lc);
-		List	   *clauses;
 		ListCell   *cl;
 
 		if (!baserel->has_eclass_joins)
 			break;
-		clauses = generate_implied_equalities_for_column(root, baserel,
-														 key_column_matches,
-														 kc, NULL);
-		foreach(cl, clauses)
-		{
-			RestrictInfo *rinfo = lfirst(cl);
-			DsKeyQual  *kq = ds_key_qual(root, baserel, rinfo,
-										 info->key_columns);
-			Relids		outer;
-			DsAccess   *pa;
-			ParamPathInfo *ppi;
-
-			if (kq == NULL || kq->op != DDB_COND_EQ || kq->is_array)
-				continue;
-			outer = bms_difference(rinfo->clause_relids,
-								   bms_make_singleton(baserel->relid));
-			if (bms_is_empty(outer))
-				continue;
-			pa = linitial(candidate_accesses(root, baserel, info,
-											 lappend(list_copy(info->key_quals), kq)));
-			if (pa->op != DDB_GET_ITEM &&
-				!(pa->op == DDB_QUERY && list_member_ptr(pa->conds, kq)))
-				continue;
-			ppi = get_baserel_parampathinfo(root, baserel, outer);
-			add_access_path(root, baserel, pa, ppi->ppi_rows, NIL, outer);
-		}
+		foreach(cl, generate_implied_equalities_for_column(root, baserel,
+														   key_column_matches,
+														   lfirst(lc), NULL))
+			add_param_path(root, baserel, info, lfirst(cl));
 	}
 }
 
