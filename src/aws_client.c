@@ -91,11 +91,27 @@ typedef struct DdbBuffer
 } DdbBuffer;
 
 /* What one HTTP attempt came to. */
+/*
+ * The request body, handed to libcurl by a read callback rather than as
+ * CURLOPT_POSTFIELDS, so that a rewind shows: libcurl silently sends a
+ * request again when a reused connection dies before any answer, which for
+ * a write means it may apply twice.
+ */
+typedef struct DdbUpload
+{
+	const char *data;
+	size_t		len;
+	size_t		pos;
+	bool		may_resend;		/* let libcurl send it again */
+	int			resends;		/* times it did */
+} DdbUpload;
+
 typedef struct DdbAttempt
 {
 	CURLcode	result;
 	long		status;
 	bool		sent;			/* request bytes went out on a connection */
+	DdbUpload	upload;
 	DdbBuffer	response;
 	char		errbuf[CURL_ERROR_SIZE];
 	char		signature[65];	/* only to scrub it from DynamoDB's text */
@@ -194,6 +210,9 @@ static struct curl_slist *ddb_sign(const AwsConfig *cfg,
 								   char *signature);
 static size_t ddb_write_cb(char *ptr, size_t size, size_t nmemb,
 						   void *userdata);
+static size_t ddb_read_cb(char *buffer, size_t size, size_t nitems,
+						  void *userdata);
+static int	ddb_seek_cb(void *userdata, curl_off_t offset, int origin);
 static bool ddb_transport_retryable(CURLcode code);
 static void ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
 								 char **type, char **message);
@@ -579,8 +598,15 @@ ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
 	 */
 	ddb_setopt(easy, CURLOPT_URL, ep->url);
 	ddb_setopt(easy, CURLOPT_HTTPHEADER, headers);
+	att->upload.data = req->body;
+	att->upload.len = req->body_len;
+	att->upload.may_resend = (req->retry != AWS_RETRY_UNSENT);
+	ddb_setopt(easy, CURLOPT_POST, 1L);
 	ddb_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) req->body_len);
-	ddb_setopt(easy, CURLOPT_POSTFIELDS, req->body);
+	ddb_setopt(easy, CURLOPT_READFUNCTION, ddb_read_cb);
+	ddb_setopt(easy, CURLOPT_READDATA, &att->upload);
+	ddb_setopt(easy, CURLOPT_SEEKFUNCTION, ddb_seek_cb);
+	ddb_setopt(easy, CURLOPT_SEEKDATA, &att->upload);
 	ddb_setopt(easy, CURLOPT_WRITEFUNCTION, ddb_write_cb);
 	ddb_setopt(easy, CURLOPT_WRITEDATA, &att->response);
 	ddb_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
@@ -611,8 +637,12 @@ ddb_finish(DdbCall *call, CURLcode result)
 	curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_size);
 	curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
 	curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
-	att->sent = request_size > 0;
+	att->sent = request_size > 0 || att->upload.resends > 0;
 	strlcpy(att->errbuf, ddb_errbufs[call->handle], sizeof(att->errbuf));
+
+	/* libcurl sent it again itself: the first sending may have applied */
+	if (att->upload.resends > 0)
+		call->uncertain = true;
 
 	elog(DEBUG2,
 		 "DynamoDB %s: HTTP status %ld, libcurl code %d, %ld ms, %ld new connection(s)",
@@ -634,7 +664,8 @@ ddb_detach(DdbCall *call)
 		/* Leave no pointer into memory that is about to go. */
 		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(easy, CURLOPT_WRITEDATA, NULL);
-		curl_easy_setopt(easy, CURLOPT_POSTFIELDS, NULL);
+		curl_easy_setopt(easy, CURLOPT_READDATA, NULL);
+		curl_easy_setopt(easy, CURLOPT_SEEKDATA, NULL);
 	}
 	curl_slist_free_all(call->headers);
 	call->headers = NULL;
@@ -1017,6 +1048,39 @@ ddb_write_cb(char *ptr, size_t size, size_t nmemb, void *userdata)
 	buf->len += n;
 	buf->data[buf->len] = '\0';
 	return n;
+}
+
+/* libcurl's read callback: the next piece of the request body. */
+static size_t
+ddb_read_cb(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+	DdbUpload  *up = (DdbUpload *) userdata;
+	size_t		n = Min(size * nitems, up->len - up->pos);
+
+	memcpy(buffer, up->data + up->pos, n);
+	up->pos += n;
+	return n;
+}
+
+/*
+ * libcurl's seek callback, called to rewind the body before sending it
+ * again on a new connection.  Refused for requests that must not run twice,
+ * which makes the transfer fail instead; counted for the others.
+ */
+static int
+ddb_seek_cb(void *userdata, curl_off_t offset, int origin)
+{
+	DdbUpload  *up = (DdbUpload *) userdata;
+
+	if (origin != SEEK_SET || offset < 0 || (size_t) offset > up->len)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (up->pos == 0 && offset == 0)
+		return CURL_SEEKFUNC_OK;	/* nothing was sent yet */
+	if (!up->may_resend)
+		return CURL_SEEKFUNC_CANTSEEK;
+	up->resends++;
+	up->pos = (size_t) offset;
+	return CURL_SEEKFUNC_OK;
 }
 
 /*
