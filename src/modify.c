@@ -100,6 +100,7 @@ typedef struct DsModifyState
 	AttrNumber	junk_row;
 
 	MemoryContext temp_cxt;		/* reset per row or batch */
+	MemoryContext batch_cxt;	/* the array a batch insert returns */
 
 	/* for EXPLAIN ANALYZE */
 	AwsCallStats stats;
@@ -131,7 +132,8 @@ static DsModifyState *create_modify_state(ResultRelInfo *rinfo,
 										  bool do_nothing);
 static DsColumn *column_by_attnum(DsModifyState *st, AttrNumber attnum);
 static int	insert_rows(DsModifyState *st, ResultRelInfo *rinfo,
-						TupleTableSlot **slots, int nslots);
+						TupleTableSlot **slots, int nslots,
+						TupleTableSlot **inserted);
 static void prepare_insert(DsModifyState *st, TupleTableSlot *slot,
 						   DsPendingRow *row);
 static void create_rows(DsModifyState *st, DsPendingRow *rows, int nrows);
@@ -482,6 +484,9 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 	st->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										 "dynastore_fdw modify",
 										 ALLOCSET_DEFAULT_SIZES);
+	st->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
+										  "dynastore_fdw batch",
+										  ALLOCSET_SMALL_SIZES);
 	return st;
 }
 
@@ -509,13 +514,16 @@ ds_exec_insert(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
 			   TupleTableSlot *planSlot)
 {
 	DsModifyState *st = rinfo->ri_FdwState;
+	TupleTableSlot *inserted;
 
-	return insert_rows(st, rinfo, &slot, 1) == 1 ? slot : NULL;
+	return insert_rows(st, rinfo, &slot, 1, &inserted) == 1 ? slot : NULL;
 }
 
 /*
  * A batch's conditional writes go out together, each on its own
- * connection; the slots of the rows written are moved to the front.
+ * connection.  The slots of the rows written are returned in an array of
+ * our own: the executor reuses the slots it passed, so theirs must stay as
+ * they are.
  */
 TupleTableSlot **
 ds_exec_batch_insert(EState *estate, ResultRelInfo *rinfo,
@@ -523,22 +531,27 @@ ds_exec_batch_insert(EState *estate, ResultRelInfo *rinfo,
 					 int *numSlots)
 {
 	DsModifyState *st = rinfo->ri_FdwState;
+	TupleTableSlot **inserted;
 
-	*numSlots = insert_rows(st, rinfo, slots, *numSlots);
-	return slots;
+	MemoryContextReset(st->batch_cxt);
+	inserted = MemoryContextAlloc(st->batch_cxt,
+								  sizeof(TupleTableSlot *) * Max(*numSlots, 1));
+	*numSlots = insert_rows(st, rinfo, slots, *numSlots, inserted);
+	return inserted;
 }
 
 /*
  * Insert rows: check them all, then send them.  No row is sent when any
- * of them is invalid.  Returns how many were inserted, their slots first.
+ * of them is invalid.  Returns how many were inserted, and their slots in
+ * inserted[].
  */
 static int
 insert_rows(DsModifyState *st, ResultRelInfo *rinfo, TupleTableSlot **slots,
-			int nslots)
+			int nslots, TupleTableSlot **inserted)
 {
 	MemoryContext oldcxt;
 	DsPendingRow *rows;
-	int			inserted = 0;
+	int			ninserted = 0;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
@@ -562,12 +575,12 @@ insert_rows(DsModifyState *st, ResultRelInfo *rinfo, TupleTableSlot **slots,
 		if (rinfo->ri_projectReturning != NULL)
 			fill_from_item(st, slots[i],
 						   &parse_item(rows[i].item, "PutItem")->root);
-		slots[inserted++] = slots[i];
+		inserted[ninserted++] = slots[i];
 	}
-	st->written += inserted;
+	st->written += ninserted;
 
 	MemoryContextSwitchTo(oldcxt);
-	return inserted;
+	return ninserted;
 }
 
 /*
