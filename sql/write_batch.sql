@@ -1,0 +1,92 @@
+-- Bulk INSERT: with batch_size, PostgreSQL hands rows over in batches and
+-- a batch's conditional writes go out at once, each on its own kept-alive
+-- connection.  A batch is checked whole before any of it is sent.  The
+-- table option insert_mode 'put' is dynastore's plain Put instead: an
+-- upsert with no condition, through BatchWriteItem, 25 items a request.
+CREATE EXTENSION IF NOT EXISTS dynastore_fdw;
+\getenv endpoint DDB_ENDPOINT
+\getenv key_id DDB_ACCESS_KEY_ID
+\getenv secret DDB_SECRET_ACCESS_KEY
+
+CREATE SERVER bat_srv FOREIGN DATA WRAPPER dynastore_fdw
+  OPTIONS (endpoint :'endpoint');
+CREATE USER MAPPING FOR CURRENT_USER SERVER bat_srv
+  OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
+\! node "$DDB_TEST_DIR"/ddb.js create-table bat_items
+
+-- the options
+CREATE FOREIGN TABLE bat_t (name text, version bigint, value text)
+  SERVER bat_srv OPTIONS (table 'bat_items', partition 'p', batch_size '0');
+\echo :LAST_ERROR_SQLSTATE
+CREATE FOREIGN TABLE bat_t (name text, version bigint, value text)
+  SERVER bat_srv OPTIONS (table 'bat_items', partition 'p', insert_mode 'upsert');
+\echo :LAST_ERROR_SQLSTATE
+ALTER SERVER bat_srv OPTIONS (ADD batch_size '25');
+CREATE FOREIGN TABLE bat_t (name text, version bigint, value text)
+  SERVER bat_srv OPTIONS (table 'bat_items', partition 'p', batch_size '50');
+
+-- 120 rows in batches of 50: one conditional PutItem each, 120 in all
+EXPLAIN (COSTS OFF)
+  INSERT INTO bat_t (name, value) SELECT 'k' || i, 'v' FROM generate_series(1, 120) i;
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+INSERT INTO bat_t (name, value) SELECT 'k' || i, 'v' FROM generate_series(1, 120) i;
+\! "$DDB_TEST_DIR"/proxyctl count PutItem
+SELECT count(*), min(version), max(version) FROM bat_t;
+-- the table's option overrides the server's
+CREATE FOREIGN TABLE bat_s (name text, version bigint, value text)
+  SERVER bat_srv OPTIONS (table 'bat_items', partition 's');
+EXPLAIN (COSTS OFF) INSERT INTO bat_s (name) VALUES ('x');
+-- RETURNING, like row triggers, takes rows one at a time
+EXPLAIN (COSTS OFF) INSERT INTO bat_t (name) VALUES ('x') RETURNING version;
+
+-- a batch with a bad row: none of the batch is sent
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+INSERT INTO bat_t (name, value) SELECT 'n' || i, 'v' FROM generate_series(1, 9) i
+  UNION ALL SELECT '', 'bad';
+\echo :LAST_ERROR_SQLSTATE
+\! "$DDB_TEST_DIR"/proxyctl count PutItem
+-- keys that exist: 23505 for the first of them; the batch's other writes
+-- were sent with it and stand (each statement's writes are applied as it
+-- runs)
+INSERT INTO bat_t (name, value) SELECT 'k' || i, 'again' FROM generate_series(115, 124) i;
+\echo :LAST_ERROR_SQLSTATE
+SELECT name, version, value FROM bat_t WHERE name >= 'k115' AND name < 'k125' ORDER BY name;
+-- ON CONFLICT DO NOTHING skips them and counts only the rows written
+INSERT INTO bat_t (name, value) SELECT 'k' || i, 'again' FROM generate_series(120, 130) i
+  ON CONFLICT DO NOTHING;
+\echo :ROW_COUNT
+SELECT count(*) FROM bat_t;
+-- COPY uses the batches too
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+COPY bat_t (name, value) FROM stdin;
+c1	copied
+c2	copied
+c3	copied
+\.
+\! "$DDB_TEST_DIR"/proxyctl count PutItem
+SELECT name, version, value FROM bat_t WHERE name LIKE 'c%' ORDER BY name;
+
+-- insert_mode 'put': BatchWriteItem, 25 items a request, the requests of
+-- a batch at once; no condition, whole items replaced, version 1 (which
+-- is why it is for loading, not for records that apps update meanwhile)
+CREATE FOREIGN TABLE bat_put (name text, version bigint, value text, fields jsonb)
+  SERVER bat_srv OPTIONS (table 'bat_items', partition 'put', batch_size '100',
+                          insert_mode 'put');
+\! node "$DDB_TEST_DIR"/ddb.js dynastore-put bat_items put k1 'old' --field created=2001
+\! node "$DDB_TEST_DIR"/ddb.js dynastore-put bat_items put k1 'older'
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+  INSERT INTO bat_put (name, value) SELECT 'k' || i, 'v' || i FROM generate_series(1, 120) i;
+\! "$DDB_TEST_DIR"/proxyctl count BatchWriteItem
+\! "$DDB_TEST_DIR"/proxyctl count PutItem
+SELECT count(*), min(version), max(version) FROM bat_put;
+\! node "$DDB_TEST_DIR"/ddb.js get bat_items put k1
+-- a key twice in one batch: the last row wins, as one at a time
+INSERT INTO bat_put (name, value) VALUES ('d', 'first'), ('e', 'e'), ('d', 'second');
+SELECT name, value FROM bat_put WHERE name IN ('d', 'e') ORDER BY name;
+-- ON CONFLICT has no meaning there
+INSERT INTO bat_put (name, value) VALUES ('d', 'x') ON CONFLICT DO NOTHING;
+\echo :LAST_ERROR_SQLSTATE
+
+DROP SERVER bat_srv CASCADE;
+\! node "$DDB_TEST_DIR"/ddb.js delete-table bat_items
