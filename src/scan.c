@@ -55,6 +55,8 @@ struct DsScanState
 	DsColumn   *columns;		/* the columns to fill */
 	int			ncolumns;
 	bool		has_fields;		/* a fields column: every attribute read */
+	const char **claimed;		/* attributes that are not fields */
+	int			nclaimed;
 
 	/* the plan's key conditions and the states of their values */
 	DsCond	   *conds;
@@ -100,8 +102,6 @@ static void fetch_page(DsScanState *st);
 static bool next_item(DsScanState *st, JsonbContainer **item);
 static void fill_values(DsScanState *st, JsonbContainer *item,
 						Datum *values, bool *nulls);
-static Datum fields_datum(DsScanState *st, DsColumn *col,
-						  JsonbContainer *item);
 static void conversion_error_callback(void *arg);
 static DdbKeyCond *make_cond(const char *attribute, DdbCondOp op,
 							 const char *value);
@@ -146,6 +146,21 @@ ds_scan_create(Relation rel, Oid userid, List *retrieved, bool whole_row)
 	/* expiry is decided here, so "expires" is always read */
 	if (!list_member(projection, makeString("expires")))
 		projection = lappend(projection, makeString("expires"));
+
+	/* fields: what neither dynastore nor a column claims */
+	if (st->has_fields)
+	{
+		static const char *const reserved[] =
+		{"id", "name", "version", "expires", "payload"};
+
+		st->claimed = palloc(sizeof(char *) *
+							 (lengthof(reserved) + st->ncolumns));
+		for (i = 0; i < lengthof(reserved); i++)
+			st->claimed[st->nclaimed++] = reserved[i];
+		for (i = 0; i < st->ncolumns; i++)
+			if (st->columns[i].attribute)
+				st->claimed[st->nclaimed++] = st->columns[i].attribute;
+	}
 
 	/* a fields column needs every attribute, so project nothing */
 	if (!st->has_fields)
@@ -934,7 +949,8 @@ fill_values(DsScanState *st, JsonbContainer *item, Datum *values,
 		st->column = col;
 		if (col->role == DS_ROLE_FIELDS)
 		{
-			values[idx] = fields_datum(st, col, item);
+			values[idx] = attr_fields_datum(col, item, st->claimed,
+											st->nclaimed);
 			nulls[idx] = false;
 		}
 		else
@@ -945,62 +961,6 @@ fill_values(DsScanState *st, JsonbContainer *item, Datum *values,
 	error_context_stack = errcallback.previous;
 	st->item = NULL;
 	MemoryContextSwitchTo(oldcxt);
-}
-
-static bool
-is_claimed(DsScanState *st, const char *name, int len)
-{
-	static const char *const reserved[] =
-	{"id", "name", "version", "expires", "payload"};
-	int			i;
-
-	for (i = 0; i < lengthof(reserved); i++)
-		if ((int) strlen(reserved[i]) == len &&
-			memcmp(reserved[i], name, len) == 0)
-			return true;
-	for (i = 0; i < st->ncolumns; i++)
-	{
-		const char *a = st->columns[i].attribute;
-
-		if (a && (int) strlen(a) == len && memcmp(a, name, len) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The attributes that no column claims, as one JSON object. */
-static Datum
-fields_datum(DsScanState *st, DsColumn *col, JsonbContainer *item)
-{
-	StringInfoData buf;
-	JsonbIterator *it = JsonbIteratorInit(item);
-	JsonbIteratorToken tok;
-	JsonbValue	v;
-	bool		skip = false;
-	bool		first = true;
-
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		if (tok == WJB_KEY)
-		{
-			skip = is_claimed(st, v.val.string.val, v.val.string.len);
-			if (skip)
-				continue;
-			if (!first)
-				appendStringInfoChar(&buf, ',');
-			first = false;
-			ddb_json_string_len(&buf, v.val.string.val, v.val.string.len);
-			appendStringInfoChar(&buf, ':');
-		}
-		else if (tok == WJB_VALUE && !skip)
-			attr_append_json(&buf, &v);
-	}
-	appendStringInfoChar(&buf, '}');
-
-	return InputFunctionCall(&col->infunc, buf.data, col->ioparam,
-							 col->typmod);
 }
 
 /* Name the record and column whose conversion failed. */
