@@ -168,6 +168,19 @@ copy/2	second
 \.
 SELECT name, version, value FROM ins_t WHERE name LIKE 'copy/%' ORDER BY name;
 
+-- rows routed into a foreign partition of a partitioned table
+CREATE TABLE ins_parted (name text, version bigint, value text) PARTITION BY LIST (value);
+CREATE FOREIGN TABLE ins_parted_ddb PARTITION OF ins_parted FOR VALUES IN ('remote')
+  SERVER ins_srv OPTIONS (table 'ins_items', partition 'routed');
+CREATE TABLE ins_parted_local PARTITION OF ins_parted FOR VALUES IN ('local');
+INSERT INTO ins_parted VALUES ('r1', NULL, 'remote'), ('l1', NULL, 'local') RETURNING *;
+\! node "$DDB_TEST_DIR"/ddb.js get ins_items routed r1
+-- but not by an UPDATE that also updates the foreign partition (as in
+-- postgres_fdw)
+UPDATE ins_parted SET value = 'remote' WHERE name = 'l1';
+\echo :LAST_ERROR_SQLSTATE
+DROP TABLE ins_parted;
+
 -- EXPLAIN names the operation and its condition
 EXPLAIN (COSTS OFF) INSERT INTO ins_t (name, value) VALUES ('e', 'x');
 
