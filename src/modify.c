@@ -107,6 +107,7 @@ typedef struct DsModifyState
 	long		written;
 	long		conflicts;
 	long		checks;			/* reads that settled an uncertain write */
+	double		capacity;		/* write capacity units consumed */
 } DsModifyState;
 
 /* A row of an INSERT, ready to send. */
@@ -165,6 +166,9 @@ static void conflict_error(DsModifyState *st, const char *verb,
 						   int64 version) pg_attribute_noreturn();
 static void duplicate_error(DsModifyState *st, const DdbKey *shown)
 			pg_attribute_noreturn();
+static void note_capacity(DsModifyState *st, Jsonb *answer);
+static Jsonb *answer_of(DsModifyState *st, AwsResponse *res,
+						const char *operation);
 
 
 /* ---------------------------------------------------------------------
@@ -720,6 +724,7 @@ create_rows(DsModifyState *st, DsPendingRow *rows, int nrows)
 		CHECK_FOR_INTERRUPTS();
 		if (res->error_type == NULL)
 		{
+			(void) answer_of(st, res, "PutItem");
 			rows[i].applied = true;
 			continue;
 		}
@@ -818,8 +823,8 @@ put_segment(DsModifyState *st, List *items)
 
 		for (int r = 0; r < nreqs; r++)
 		{
-			Jsonb	   *answer = ddb_json_parse(reqs[r].response->body,
-												"BatchWriteItem");
+			Jsonb	   *answer = answer_of(st, reqs[r].response,
+										   "BatchWriteItem");
 			JsonbValue *left = ddb_json_get(&answer->root, "UnprocessedItems");
 			JsonbValue *mine;
 			JsonbIterator *it;
@@ -1098,7 +1103,7 @@ ds_exec_update(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
 	}
 	else
 	{
-		Jsonb	   *answer = ddb_json_parse(res->body, "UpdateItem");
+		Jsonb	   *answer = answer_of(st, res, "UpdateItem");
 		JsonbValue *attributes = ddb_json_get(&answer->root, "Attributes");
 
 		if (attributes && attributes->type == jbvBinary)
@@ -1153,6 +1158,8 @@ ds_exec_delete(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
 		st->conflicts++;
 		conflict_error(st, "delete", &shown, has_version, version);
 	}
+	if (res->error_type == NULL)
+		(void) answer_of(st, res, "DeleteItem");
 	st->written++;
 
 	if (rinfo->ri_projectReturning != NULL &&
@@ -1245,6 +1252,7 @@ ds_explain_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		ExplainPropertyInteger("Records Written", NULL, st->written, es);
 		ExplainPropertyInteger("Conditional Check Failures", NULL,
 							   st->conflicts, es);
+		ExplainPropertyFloat("Write Capacity Units", NULL, st->capacity, 1, es);
 	}
 }
 
@@ -1481,6 +1489,40 @@ set_version(DsModifyState *st, TupleTableSlot *slot, int64 version)
 	memcpy(slot->tts_isnull, nulls, sizeof(bool) * natts);
 	ExecStoreVirtualTuple(slot);
 	ExecMaterializeSlot(slot);
+}
+
+/* A successful answer, parsed, its consumed capacity counted. */
+static Jsonb *
+answer_of(DsModifyState *st, AwsResponse *res, const char *operation)
+{
+	Jsonb	   *answer = ddb_json_parse(res->body, operation);
+
+	note_capacity(st, answer);
+	return answer;
+}
+
+/* ConsumedCapacity is an object, or for batches an array of them. */
+static void
+note_capacity(DsModifyState *st, Jsonb *answer)
+{
+	JsonbValue *consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+
+	if (consumed == NULL || consumed->type != jbvBinary)
+		return;
+	if (JsonContainerIsObject(consumed->val.binary.data))
+	{
+		st->capacity += ddb_json_get_number(consumed->val.binary.data,
+											"CapacityUnits", 0);
+		return;
+	}
+	it = JsonbIteratorInit(consumed->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_ELEM && v.type == jbvBinary)
+			st->capacity += ddb_json_get_number(v.val.binary.data,
+												"CapacityUnits", 0);
 }
 
 static void
