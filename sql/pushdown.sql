@@ -29,7 +29,7 @@ DECLARE
 BEGIN
   FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q
   LOOP
-    IF line ~ '(Foreign Scan|Custom Scan|DynamoDB|Key Condition|Filter|Order|Limit|Sort|Consistent|Segments|Loop)' THEN
+    IF line ~ '(Foreign Scan|Custom Scan|Foreign Update|Foreign Delete|DynamoDB|Key Condition|Filter|Order|Limit|Sort|Consistent|Segments|Loop)' THEN
       RETURN NEXT regexp_replace(line, '^\s+(->  )?', '');
     END IF;
   END LOOP;
@@ -160,6 +160,13 @@ SELECT count(*) FROM pd_all WHERE id = 'p';
 ALTER FOREIGN TABLE pd OPTIONS (ADD consistent_read 'false');
 SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE name = 'a'$$);
 ALTER FOREIGN TABLE pd OPTIONS (DROP consistent_read);
+-- but the rows an UPDATE or DELETE reads are read consistently, since the
+-- write is conditioned on the version read
+CREATE FOREIGN TABLE pd_w (name text, version bigint, value text)
+  SERVER pd_srv OPTIONS (table 'pd_items', partition 'p', consistent_read 'false');
+SELECT * FROM ddb_plan($$SELECT * FROM pd_w WHERE name = 'a'$$);
+SELECT * FROM ddb_plan($$UPDATE pd_w SET value = 'x' WHERE name = 'a'$$);
+SELECT * FROM ddb_plan($$DELETE FROM pd_w WHERE name LIKE 'a%'$$);
 
 -- joins with a local table, when the partition is large (estimated_rows
 -- stands in for ANALYZE here): the outer keys a hundred at a time in a

@@ -713,6 +713,10 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	priv = lappend(priv, makeBoolean(a->filter_partition));
 	priv = lappend(priv, makeBoolean(a->forward));
 	priv = lappend(priv, makeInteger(a->limit));
+	priv = lappend(priv,
+				   makeBoolean((root->parse->commandType == CMD_UPDATE ||
+								root->parse->commandType == CMD_DELETE) &&
+							   root->parse->resultRelation == baserel->relid));
 
 	return make_foreignscan(tlist, local, baserel->relid, exprs, priv,
 							NIL, NIL, outer_plan);

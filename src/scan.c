@@ -219,7 +219,13 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	st->read.forward = boolVal(list_nth(priv, DS_PRIV_FORWARD));
 	if (intVal(list_nth(priv, DS_PRIV_LIMIT)) > 0)
 		st->read.limit = intVal(list_nth(priv, DS_PRIV_LIMIT));
-	/* a global index cannot be read consistently */
+	/*
+	 * UPDATE and DELETE are conditioned on the version read: an eventually
+	 * consistent read could see an old one and fail for nothing.  A global
+	 * index cannot be read consistently at all.
+	 */
+	if (boolVal(list_nth(priv, DS_PRIV_FOR_WRITE)))
+		st->read.consistent = true;
 	if (st->global_index)
 		st->read.consistent = false;
 

@@ -27,7 +27,9 @@ enum DsScanPrivate
 	DS_PRIV_KEY_CONDS,			/* List of DS_COND_* lists */
 	DS_PRIV_FILTER_PARTITION,	/* Boolean: filter id = partition */
 	DS_PRIV_FORWARD,			/* Boolean: ScanIndexForward */
-	DS_PRIV_LIMIT				/* Integer: Limit per request, 0 none */
+	DS_PRIV_LIMIT,				/* Integer: Limit per request, 0 none */
+	DS_PRIV_FOR_WRITE			/* Boolean: the rows are to be updated or
+								 * deleted, so read the latest version */
 };
 
 /* One key condition in DS_PRIV_KEY_CONDS. */
