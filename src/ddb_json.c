@@ -92,12 +92,6 @@ ddb_json_get_number(JsonbContainer *object, const char *key, double missing)
 											  NumericGetDatum(v->val.numeric)));
 }
 
-int
-ddb_json_get_int(JsonbContainer *object, const char *key, int missing)
-{
-	return (int) ddb_json_get_number(object, key, (double) missing);
-}
-
 /* A container (object or array) back to JSON text, for echoing keys. */
 char *
 ddb_json_to_text(JsonbContainer *container)

@@ -18,8 +18,6 @@
 extern Jsonb *ddb_json_parse(const char *text, const char *operation);
 extern JsonbValue *ddb_json_get(JsonbContainer *object, const char *key);
 extern char *ddb_json_get_string(JsonbContainer *object, const char *key);
-extern int	ddb_json_get_int(JsonbContainer *object, const char *key,
-							 int missing);
 extern double ddb_json_get_number(JsonbContainer *object, const char *key,
 								  double missing);
 extern char *ddb_json_to_text(JsonbContainer *container);
