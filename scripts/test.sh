@@ -218,7 +218,9 @@ run_one() {
 			return
 		fi
 	fi
-	log=$RESULTS/$kind-$name.log
+	# the log is written in this run's own directory: results/ is shared
+	# with anything else running in the checkout
+	log=$KIT_RUN_DIR/$kind-$name.log
 	rc=0
 	cd "$outdir" || kit_die "cannot enter $outdir"
 	kit_run "$log" "$TEST_TIMEOUT" runuser -u postgres -- env PATH="$KIT_PGBIN:/usr/local/bin:/usr/bin:/bin" \
@@ -227,8 +229,11 @@ run_one() {
 		--use-existing --host=127.0.0.1 --port="$PGPORT" --user=postgres --dbname="$db" \
 		"$name" || rc=$?
 	cd "$REPO" || true
-	ok_lines=$(grep -cE '\.\.\. ok( |$)' "$log")
-	failed_lines=$(grep -cE '\.\.\. (FAILED|failed)' "$log")
+	ok_lines=$(grep -cE '\.\.\. ok( |$)' "$log" 2>/dev/null)
+	failed_lines=$(grep -cE '\.\.\. (FAILED|failed)' "$log" 2>/dev/null)
+	ok_lines=${ok_lines:-0} failed_lines=${failed_lines:-0}
+	mkdir -p "$RESULTS"
+	[ -f "$log" ] && cp "$log" "$RESULTS/"
 	grep -E '\.\.\. ' "$log"
 	PASS=$((PASS + ok_lines))
 	if [ "$failed_lines" -gt 0 ]; then

@@ -12,7 +12,7 @@ CREATE USER MAPPING FOR CURRENT_USER SERVER pd_srv
   OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
 
 \! node "$DDB_TEST_DIR"/ddb.js create-table pd_items
-\! node "$DDB_TEST_DIR"/ddb.js put pd_items '[{"id":{"S":"p"},"name":{"S":"a"},"version":{"N":"1"},"payload":{"S":"v-a"},"created":{"S":"2024-01-05"},"pk1":{"S":"g1"},"sk1":{"S":"s1"}}, {"id":{"S":"p"},"name":{"S":"a/"},"version":{"N":"1"},"payload":{"S":"v-a/"},"created":{"S":"2024-02-01"},"pk1":{"S":"g1"},"sk1":{"S":"s2"}}, {"id":{"S":"p"},"name":{"S":"a/b"},"version":{"N":"1"},"payload":{"S":"v-a/b"},"created":{"S":"2024-02-15"},"pk1":{"S":"g2"},"sk1":{"S":"s1"}}, {"id":{"S":"p"},"name":{"S":"a/b/c"},"version":{"N":"2"},"payload":{"S":"v-a/b/c"},"created":{"S":"2023-12-31"}}, {"id":{"S":"p"},"name":{"S":"a%b"},"version":{"N":"1"},"payload":{"S":"v-a%b"}}, {"id":{"S":"p"},"name":{"S":"a%bc"},"version":{"N":"1"},"payload":{"S":"v-a%bc"}}, {"id":{"S":"p"},"name":{"S":"a_b"},"version":{"N":"1"},"payload":{"S":"v-a_b"}}, {"id":{"S":"p"},"name":{"S":"axb"},"version":{"N":"1"},"payload":{"S":"v-axb"}}, {"id":{"S":"p"},"name":{"S":"b"},"version":{"N":"1"},"payload":{"S":"v-b"},"created":{"S":"2024-03-01"}}, {"id":{"S":"p"},"name":{"S":"B"},"version":{"N":"1"},"payload":{"S":"v-B"}}, {"id":{"S":"p"},"name":{"S":"é"},"version":{"N":"1"},"payload":{"S":"v-é"}}, {"id":{"S":"p"},"name":{"S":"ß"},"version":{"N":"1"},"payload":{"S":"v-ß"}}, {"id":{"S":"p"},"name":{"S":"z"},"version":{"N":"1"},"payload":{"S":"v-z"}}, {"id":{"S":"p"},"name":{"S":"ключ/1"},"version":{"N":"1"},"payload":{"S":"v-ключ/1"}}, {"id":{"S":"p"},"name":{"S":"dir/"},"version":{"N":"1"},"payload":{"S":"v-dir/"}}, {"id":{"S":"p"},"name":{"S":"gone"},"version":{"N":"1"},"payload":{"S":"expired"},"expires":{"N":"1000000000"},"created":{"S":"2024-01-20"},"pk1":{"S":"g1"},"sk1":{"S":"s3"}}, {"id":{"S":"q"},"name":{"S":"a"},"version":{"N":"1"},"payload":{"S":"q-a"},"pk1":{"S":"g1"},"sk1":{"S":"s9"}}, {"id":{"S":"q"},"name":{"S":"b"},"version":{"N":"1"},"payload":{"S":"q-b"}}, {"id":{"S":"r"},"name":{"S":"a"},"version":{"N":"1"},"payload":{"S":"r-a"}}]'
+\! node "$DDB_TEST_DIR"/ddb.js put pd_items '[{"id":{"S":"p"},"name":{"S":"a"},"version":{"N":"1"},"payload":{"S":"v-a"},"created":{"S":"2024-01-05"},"pk1":{"S":"g1"},"sk1":{"S":"s1"}}, {"id":{"S":"p"},"name":{"S":"a/"},"version":{"N":"1"},"payload":{"S":"v-a/"},"created":{"S":"2024-02-01"},"pk1":{"S":"g1"},"sk1":{"S":"s2"}}, {"id":{"S":"p"},"name":{"S":"a/b"},"version":{"N":"1"},"payload":{"S":"v-a/b"},"created":{"S":"2024-02-15"},"pk1":{"S":"g2"},"sk1":{"S":"s1"}}, {"id":{"S":"p"},"name":{"S":"a/b/c"},"version":{"N":"2"},"payload":{"S":"v-a/b/c"},"created":{"S":"2023-12-31"},"pk1":{"S":"g1"}}, {"id":{"S":"p"},"name":{"S":"a%b"},"version":{"N":"1"},"payload":{"S":"v-a%b"}}, {"id":{"S":"p"},"name":{"S":"a%bc"},"version":{"N":"1"},"payload":{"S":"v-a%bc"}}, {"id":{"S":"p"},"name":{"S":"a_b"},"version":{"N":"1"},"payload":{"S":"v-a_b"}}, {"id":{"S":"p"},"name":{"S":"axb"},"version":{"N":"1"},"payload":{"S":"v-axb"}}, {"id":{"S":"p"},"name":{"S":"b"},"version":{"N":"1"},"payload":{"S":"v-b"},"created":{"S":"2024-03-01"}}, {"id":{"S":"p"},"name":{"S":"B"},"version":{"N":"1"},"payload":{"S":"v-B"}}, {"id":{"S":"p"},"name":{"S":"é"},"version":{"N":"1"},"payload":{"S":"v-é"}}, {"id":{"S":"p"},"name":{"S":"ß"},"version":{"N":"1"},"payload":{"S":"v-ß"}}, {"id":{"S":"p"},"name":{"S":"z"},"version":{"N":"1"},"payload":{"S":"v-z"}}, {"id":{"S":"p"},"name":{"S":"ключ/1"},"version":{"N":"1"},"payload":{"S":"v-ключ/1"}}, {"id":{"S":"p"},"name":{"S":"dir/"},"version":{"N":"1"},"payload":{"S":"v-dir/"}}, {"id":{"S":"p"},"name":{"S":"gone"},"version":{"N":"1"},"payload":{"S":"expired"},"expires":{"N":"1000000000"},"created":{"S":"2024-01-20"},"pk1":{"S":"g1"},"sk1":{"S":"s3"}}, {"id":{"S":"q"},"name":{"S":"a"},"version":{"N":"1"},"payload":{"S":"q-a"},"pk1":{"S":"g1"},"sk1":{"S":"s9"}}, {"id":{"S":"q"},"name":{"S":"b"},"version":{"N":"1"},"payload":{"S":"q-b"}}, {"id":{"S":"r"},"name":{"S":"a"},"version":{"N":"1"},"payload":{"S":"r-a"}}]'
 
 CREATE FOREIGN TABLE pd (id text, name text, version bigint, value text,
   created text, pk1 text, sk1 text)
@@ -58,6 +58,9 @@ SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE name = 'a/b'$$);
 SELECT name, version, value FROM pd WHERE name = 'a/b';
 SELECT same($$name = 'a/b'$$), same($$name = 'dir/'$$), same($$name = 'ключ/1'$$),
        same($$name = 'missing'$$), same($$name = 'gone'$$), same($$name = ''$$);
+-- no key is empty or longer than 1,024 bytes: nothing is asked for those
+SELECT same($$name = repeat('x', 1025)$$), same($$name IN ('a', repeat('x', 1025))$$),
+       same($$name LIKE repeat('x', 1025) || '%'$$);
 -- a parameter
 PREPARE by_name(text) AS SELECT name, value FROM pd WHERE name = $1;
 EXPLAIN (COSTS OFF) EXECUTE by_name('a');
@@ -119,9 +122,12 @@ SELECT name, created FROM pd WHERE created LIKE '2024-02%' ORDER BY name;
 SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE created = '2024-01-05'$$);
 SELECT same($$created LIKE '2024-02%'$$), same($$created = '2024-01-05'$$),
        same($$created >= '2024-02-01' COLLATE "C"$$), same($$created = '2024-01-20'$$);
--- a global index: equality on its hash key; it cannot be read consistently,
--- and the partition is kept by a filter
+-- a global index: equality on its hash key, and a condition on its range
+-- key (an item without one is not in the index, so without such a
+-- condition the index cannot answer); it cannot be read consistently, and
+-- the partition is kept by a filter
 SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE pk1 = 'g1'$$);
+SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE pk1 = 'g1' AND sk1 >= 's' COLLATE "C"$$);
 SELECT name, pk1, sk1 FROM pd WHERE pk1 = 'g1' ORDER BY name;
 SELECT * FROM ddb_plan($$SELECT * FROM pd WHERE pk1 = 'g1' AND sk1 LIKE 's%'$$);
 SELECT same($$pk1 = 'g1'$$), same($$pk1 = 'g1' AND sk1 > 's1' COLLATE "C"$$), same($$pk1 = 'none'$$);
@@ -133,7 +139,7 @@ SELECT same($$lower(name) = 'b'$$), same($$name = 'a' OR name = 'b'$$), same($$n
        same($$name ILIKE 'A%'$$), same($$name = 'a' AND name = 'b'$$);
 
 -- a whole-table foreign table: id is a real column
-CREATE FOREIGN TABLE pd_all (id text, name text, value text, pk1 text)
+CREATE FOREIGN TABLE pd_all (id text, name text, value text, pk1 text, sk1 text)
   SERVER pd_srv OPTIONS (table 'pd_items');
 SELECT * FROM ddb_plan($$SELECT * FROM pd_all WHERE id = 'q'$$);
 SELECT id, name, value FROM pd_all WHERE id = 'q' ORDER BY name;
@@ -141,8 +147,8 @@ SELECT * FROM ddb_plan($$SELECT * FROM pd_all WHERE id = 'q' AND name = 'b'$$);
 SELECT id, name, value FROM pd_all WHERE id = 'q' AND name = 'b';
 SELECT * FROM ddb_plan($$SELECT * FROM pd_all WHERE id IN ('q', 'r') AND name = 'a'$$);
 SELECT id, name, value FROM pd_all WHERE id IN ('q', 'r') AND name = 'a' ORDER BY id;
-SELECT * FROM ddb_plan($$SELECT * FROM pd_all WHERE pk1 = 'g1'$$);
-SELECT id, name FROM pd_all WHERE pk1 = 'g1' ORDER BY id, name;
+SELECT * FROM ddb_plan($$SELECT * FROM pd_all WHERE pk1 = 'g1' AND sk1 LIKE 's%'$$);
+SELECT id, name FROM pd_all WHERE pk1 = 'g1' AND sk1 LIKE 's%' ORDER BY id, name;
 SELECT * FROM ddb_plan($$SELECT * FROM pd_all WHERE value = 'q-b'$$);
 SELECT id, name FROM pd_all WHERE value = 'q-b';
 SELECT count(*) FROM pd_all;

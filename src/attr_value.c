@@ -27,11 +27,16 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
+#include "utils/rel.h"
 #include "utils/timestamp.h"
 
 #include "attr_value.h"
 #include "ddb_json.h"
 #include "option.h"
+
+/* The record's own attributes; no fields member may take them. */
+const char *const attr_reserved[ATTR_NRESERVED] =
+{"id", "name", "version", "expires", "payload"};
 
 /* An AttributeValue taken apart: its type tag and its JSON value. */
 typedef struct AttrParts
@@ -960,6 +965,49 @@ attr_fields_from_datum(DsColumn *col, Datum value, bool isnull, Jsonb *old,
 		}
 	}
 	return result;
+}
+
+/* The foreign table's live columns, their roles worked out. */
+DsColumn *
+attr_table_columns(Relation rel, int *ncolumns)
+{
+	TupleDesc	tupdesc = RelationGetDescr(rel);
+	DsColumn   *columns = palloc0(sizeof(DsColumn) * Max(tupdesc->natts, 1));
+	int			n = 0;
+
+	for (int i = 0; i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		if (att->attisdropped)
+			continue;
+		attr_column_init(&columns[n++], RelationGetRelid(rel), att->attnum,
+						 NameStr(att->attname), att->atttypid,
+						 att->atttypmod);
+	}
+	*ncolumns = n;
+	return columns;
+}
+
+/*
+ * The attributes that are not fields: the record's own and those of every
+ * column of the table, whether or not a query reads the column, so that
+ * fields holds the same members in every query.
+ */
+const char **
+attr_claimed_names(DsColumn *columns, int ncolumns, int *nclaimed)
+{
+	const char **claimed = palloc(sizeof(char *) *
+								  (lengthof(attr_reserved) + ncolumns));
+	int			n = 0;
+
+	for (int i = 0; i < lengthof(attr_reserved); i++)
+		claimed[n++] = attr_reserved[i];
+	for (int i = 0; i < ncolumns; i++)
+		if (columns[i].attribute)
+			claimed[n++] = columns[i].attribute;
+	*nclaimed = n;
+	return claimed;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/jsonb.h"
+#include "utils/relcache.h"
 
 /* What a column holds, which decides how its attribute is converted. */
 typedef enum DsColumnRole
@@ -37,6 +38,12 @@ typedef struct DsColumn
 	FmgrInfo	outfunc;		/* the type's output function */
 } DsColumn;
 
+#define ATTR_NRESERVED 5
+extern const char *const attr_reserved[ATTR_NRESERVED];
+
+extern DsColumn *attr_table_columns(Relation rel, int *ncolumns);
+extern const char **attr_claimed_names(DsColumn *columns, int ncolumns,
+									   int *nclaimed);
 extern void attr_column_init(DsColumn *col, Oid relid, AttrNumber attnum,
 							 const char *colname, Oid typid, int32 typmod);
 

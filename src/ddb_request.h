@@ -14,6 +14,10 @@
 
 #include "nodes/pg_list.h"
 
+/* DynamoDB's limits on key values, in bytes: no stored key is longer. */
+#define DDB_MAX_HASH_KEY		2048	/* "id", and an index's hash key */
+#define DDB_MAX_RANGE_KEY		1024	/* "name", and an index's range key */
+
 typedef enum DdbOperation
 {
 	DDB_GET_ITEM,

@@ -17,9 +17,9 @@
 #include "nodes/pg_list.h"
 
 /* DynamoDB's limits, checked before anything is sent. */
+#include "ddb_request.h"
+
 #define DDB_MAX_ITEM_SIZE		(400 * 1024)	/* bytes of names and values */
-#define DDB_MAX_HASH_KEY		2048	/* bytes of "id" */
-#define DDB_MAX_RANGE_KEY		1024	/* bytes of "name" */
 #define DDB_MAX_BATCH_WRITE		25	/* items of one BatchWriteItem */
 
 /* One attribute to write. */

@@ -395,7 +395,13 @@ candidate_accesses(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
 			continue;
 		if ((kq = find_cond(quals, idx->hash_key, DDB_COND_EQ, false)) == NULL)
 			continue;
+		/*
+		 * Items without the index's range key are not in the index, so only
+		 * a condition on it (which they fail) lets the index answer.
+		 */
 		range = range_cond(quals, idx->range_key);
+		if (idx->range_key && range == NULL)
+			continue;
 		a = new_access(DDB_QUERY, idx,
 					   range ? list_make2(kq, range) : list_make1(kq));
 		a->filter_partition = (partition != NULL);

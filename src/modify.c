@@ -67,10 +67,6 @@ enum DsModifyPrivate
 #define DS_JUNK_FIELDS		"ds_fields"
 #define DS_JUNK_ROW			"ds_wholerow"
 
-/* Attributes that are the record's own; no fields member may take them. */
-static const char *const ds_reserved[] =
-{"id", "name", "version", "expires", "payload"};
-
 static const char *const ds_conditional_errors[] =
 {"ConditionalCheckFailedException", NULL};
 
@@ -119,7 +115,6 @@ typedef struct DsPendingRow
 	bool		applied;
 } DsPendingRow;
 
-static DsColumn *table_columns(Relation rel, int *ncolumns);
 static DsColumn *column_of_role(DsColumn *columns, int ncolumns,
 								DsColumnRole role);
 static char *table_partition(Oid relid);
@@ -189,7 +184,7 @@ ds_add_update_targets(PlannerInfo *root, Index rtindex,
 	CmdType		operation = root->parse->commandType;
 	const char *command = (operation == CMD_DELETE) ? "DELETE" : "UPDATE";
 	int			ncolumns;
-	DsColumn   *columns = table_columns(target_relation, &ncolumns);
+	DsColumn   *columns = attr_table_columns(target_relation, &ncolumns);
 	DsColumn   *name_col = column_of_role(columns, ncolumns, DS_ROLE_NAME);
 	DsColumn   *id_col = column_of_role(columns, ncolumns, DS_ROLE_ID);
 	DsColumn   *version_col = column_of_role(columns, ncolumns,
@@ -241,7 +236,7 @@ ds_plan_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 		Bitmapset  *cols = get_rel_all_updated_cols(root, rel);
 		Relation	relation = table_open(rte->relid, NoLock);
 		int			ncolumns;
-		DsColumn   *columns = table_columns(relation, &ncolumns);
+		DsColumn   *columns = attr_table_columns(relation, &ncolumns);
 		int			col = -1;
 
 		while ((col = bms_next_member(cols, col)) >= 0)
@@ -282,28 +277,6 @@ ds_plan_modify(PlannerInfo *root, ModifyTable *plan, Index resultRelation,
 			 (int) plan->onConflictAction);
 
 	return list_make2(target_attrs, makeBoolean(do_nothing));
-}
-
-/* The table's live columns, their roles worked out as a scan does. */
-static DsColumn *
-table_columns(Relation rel, int *ncolumns)
-{
-	TupleDesc	tupdesc = RelationGetDescr(rel);
-	DsColumn   *columns = palloc0(sizeof(DsColumn) * Max(tupdesc->natts, 1));
-	int			n = 0;
-
-	for (int i = 0; i < tupdesc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
-
-		if (att->attisdropped)
-			continue;
-		attr_column_init(&columns[n++], RelationGetRelid(rel), att->attnum,
-						 NameStr(att->attname), att->atttypid,
-						 att->atttypmod);
-	}
-	*ncolumns = n;
-	return columns;
 }
 
 static DsColumn *
@@ -451,7 +424,7 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 	st->rel = rel;
 	st->operation = operation;
 	st->opts = ds_get_table_options(RelationGetRelid(rel), userid);
-	st->columns = table_columns(rel, &st->ncolumns);
+	st->columns = attr_table_columns(rel, &st->ncolumns);
 	st->id_col = column_of_role(st->columns, st->ncolumns, DS_ROLE_ID);
 	st->name_col = column_of_role(st->columns, st->ncolumns, DS_ROLE_NAME);
 	st->version_col = column_of_role(st->columns, st->ncolumns,
@@ -461,13 +434,8 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 	st->target_attrs = target_attrs;
 	st->do_nothing = do_nothing;
 
-	st->claimed = palloc(sizeof(char *) *
-						 (lengthof(ds_reserved) + st->ncolumns));
-	for (int i = 0; i < lengthof(ds_reserved); i++)
-		st->claimed[st->nclaimed++] = ds_reserved[i];
-	for (int i = 0; i < st->ncolumns; i++)
-		if (st->columns[i].attribute)
-			st->claimed[st->nclaimed++] = st->columns[i].attribute;
+	st->claimed = attr_claimed_names(st->columns, st->ncolumns,
+									 &st->nclaimed);
 
 	if (operation == CMD_INSERT)
 	{
@@ -915,12 +883,12 @@ check_field_names(DsModifyState *st, List *attrs)
 					 errmsg("column \"%s\" has a member with an empty name",
 							st->fields_col->colname),
 					 errdetail("DynamoDB attribute names cannot be empty.")));
-		for (int i = 0; i < lengthof(ds_reserved); i++)
-			if (strcmp(attr->name, ds_reserved[i]) == 0)
+		for (int i = 0; i < lengthof(attr_reserved); i++)
+			if (strcmp(attr->name, attr_reserved[i]) == 0)
 				ereport(ERROR,
 						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						 errmsg("column \"%s\" contains the reserved attribute name \"%s\"",
-								st->fields_col->colname, ds_reserved[i]),
+								st->fields_col->colname, attr_reserved[i]),
 						 errdetail("id, name, version, expires and payload are the record's own attributes; dynastore refuses them as fields.")));
 		for (int i = 0; i < st->nclaimed; i++)
 			if (strcmp(attr->name, st->claimed[i]) == 0)

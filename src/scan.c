@@ -107,6 +107,16 @@ static DdbKeyCond *make_cond(const char *attribute, DdbCondOp op,
 							 const char *value);
 
 /*
+ * Could a stored key equal this value?  Keys are never empty nor longer
+ * than DynamoDB's limit, and DynamoDB refuses such values in a request.
+ */
+static inline bool
+usable_key(const char *value, size_t limit)
+{
+	return value[0] != '\0' && strlen(value) <= limit;
+}
+
+/*
  * A scan of a foreign table that fills the columns in retrieved (all of
  * them when whole_row), reading the partition with a Query or, without
  * one, the table with a Scan.  Options are read anew per statement, so
@@ -147,19 +157,13 @@ ds_scan_create(Relation rel, Oid userid, List *retrieved, bool whole_row)
 	if (!list_member(projection, makeString("expires")))
 		projection = lappend(projection, makeString("expires"));
 
-	/* fields: what neither dynastore nor a column claims */
+	/* fields: what neither the record nor any column of the table claims */
 	if (st->has_fields)
 	{
-		static const char *const reserved[] =
-		{"id", "name", "version", "expires", "payload"};
+		int			ncolumns;
+		DsColumn   *all = attr_table_columns(rel, &ncolumns);
 
-		st->claimed = palloc(sizeof(char *) *
-							 (lengthof(reserved) + st->ncolumns));
-		for (i = 0; i < lengthof(reserved); i++)
-			st->claimed[st->nclaimed++] = reserved[i];
-		for (i = 0; i < st->ncolumns; i++)
-			if (st->columns[i].attribute)
-				st->claimed[st->nclaimed++] = st->columns[i].attribute;
+		st->claimed = attr_claimed_names(all, ncolumns, &st->nclaimed);
 	}
 
 	/* a fields column needs every attribute, so project nothing */
@@ -331,7 +335,7 @@ ds_scan_batch(DsScanState *st, List *names)
 		MemoryContext oldcxt = MemoryContextSwitchTo(st->start_cxt);
 		char	   *name = pstrdup(lfirst(lc));
 
-		if (name[0] != '\0')
+		if (usable_key(name, DDB_MAX_RANGE_KEY))
 			st->pending_keys =
 				lappend(st->pending_keys,
 						list_make2(make_cond("id", DDB_COND_EQ,
@@ -458,12 +462,20 @@ resolve_range(DsScanState *st, DsCond *c, bool *none)
 	switch (c->op)
 	{
 		case DDB_COND_EQ:
+			if (lo[0] == '\0' || strlen(lo) > DDB_MAX_RANGE_KEY)
+				*none = true;
+			break;
 		case DDB_COND_LT:
 		case DDB_COND_LE:
 			if (lo[0] == '\0')
 				*none = true;
 			break;
 		case DDB_COND_BEGINS_WITH:
+			if (strlen(lo) > DDB_MAX_RANGE_KEY)
+				*none = true;	/* no key is that long */
+			if (lo[0] == '\0')
+				return NULL;
+			break;
 		case DDB_COND_GT:
 		case DDB_COND_GE:
 			if (lo[0] == '\0')
@@ -544,7 +556,7 @@ start_reading(DsScanState *st)
 					break;
 				}
 				hash = linitial(hash_values);
-				if (hash[0] == '\0')
+				if (!usable_key(hash, DDB_MAX_HASH_KEY))
 				{
 					none = true;
 					break;
@@ -553,7 +565,7 @@ start_reading(DsScanState *st)
 				{
 					char	   *name = lfirst(lc);
 
-					if (name[0] == '\0')
+					if (!usable_key(name, DDB_MAX_RANGE_KEY))
 						continue;
 					st->pending_keys =
 						lappend(st->pending_keys,
@@ -574,7 +586,7 @@ start_reading(DsScanState *st)
 				{
 					char	   *h = lfirst(lc);
 
-					if (h[0] != '\0')
+					if (usable_key(h, DDB_MAX_HASH_KEY))
 						st->hash_values = lappend(st->hash_values,
 												  make_cond(hash_key,
 															DDB_COND_EQ, h));
