@@ -511,7 +511,6 @@ start_reading(DsScanState *st)
 
 	st->started = true;
 	st->done = false;
-	st->pages = 0;
 	st->now = (int64) (GetCurrentTimestamp() / USECS_PER_SEC) +
 		(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
 
