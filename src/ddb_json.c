@@ -16,6 +16,12 @@
 
 #include "ddb_json.h"
 
+static void
+answer_error_callback(void *arg)
+{
+	errcontext("reading the answer of DynamoDB to %s", (const char *) arg);
+}
+
 /*
  * Parse an answer of DynamoDB.  A body that is not JSON means something
  * between us and DynamoDB answered; say which operation it was.
@@ -27,6 +33,8 @@ ddb_json_parse(const char *text, const char *operation)
 	MemoryContext parsecxt;
 	Jsonb	   *parsed = NULL;
 	Jsonb	   *result;
+	char	   *local;
+	ErrorContextCallback errcallback;
 
 	/*
 	 * The parser's working tree takes several times the size of the text;
@@ -35,23 +43,39 @@ ddb_json_parse(const char *text, const char *operation)
 	parsecxt = AllocSetContextCreate(callercxt, "dynastore_fdw parse",
 									 ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(parsecxt);
+
+	/*
+	 * DynamoDB speaks UTF-8; the database may not.  A character that the
+	 * database's encoding lacks fails here, as it would in COPY.
+	 */
+	errcallback.callback = answer_error_callback;
+	errcallback.arg = (void *) operation;
+	errcallback.previous = error_context_stack;
+	error_context_stack = &errcallback;
+	local = pg_any_to_server(text, strlen(text), PG_UTF8);
+	error_context_stack = errcallback.previous;
+
 	PG_TRY();
 	{
-		/* DynamoDB speaks UTF-8; the database may not */
-		char	   *local = pg_any_to_server(text, strlen(text), PG_UTF8);
-
 		parsed = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
 													CStringGetDatum(local)));
 	}
 	PG_CATCH();
 	{
+		ErrorData  *edata;
+
+		/* only a malformed body is ours to explain; the rest goes on */
 		MemoryContextSwitchTo(callercxt);
-		MemoryContextDelete(parsecxt);
+		edata = CopyErrorData();
+		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
+			PG_RE_THROW();
 		FlushErrorState();
+		MemoryContextDelete(parsecxt);
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_REPLY_HANDLE),
 				 errmsg("DynamoDB answered %s with something that is not JSON",
-						operation)));
+						operation),
+				 errdetail("The JSON parser said: %s.", edata->message)));
 	}
 	PG_END_TRY();
 

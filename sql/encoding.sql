@@ -1,0 +1,47 @@
+-- Encodings: DynamoDB speaks UTF-8.  In a database of another encoding,
+-- text is converted both ways, range conditions stay local (the order of
+-- bytes differs), and a character the database encoding lacks is an error,
+-- not a silent substitute.
+\getenv endpoint DDB_ENDPOINT
+\getenv key_id DDB_ACCESS_KEY_ID
+\getenv secret DDB_SECRET_ACCESS_KEY
+\! node "$DDB_TEST_DIR"/ddb.js create-table enc_items
+\! node "$DDB_TEST_DIR"/ddb.js put enc_items '[{"id":{"S":"p"},"name":{"S":"café"},"version":{"N":"1"},"payload":{"S":"crème brûlée"}}, {"id":{"S":"p"},"name":{"S":"plain"},"version":{"N":"1"},"payload":{"S":"ascii"}}, {"id":{"S":"q"},"name":{"S":"check"},"version":{"N":"1"},"payload":{"S":"done ✓"}}]'
+
+CREATE DATABASE enc_latin1 ENCODING 'LATIN1' LOCALE_PROVIDER libc LOCALE 'C'
+  TEMPLATE template0;
+\c enc_latin1
+\encoding UTF8
+SHOW server_encoding;
+CREATE EXTENSION dynastore_fdw;
+CREATE SERVER enc_srv FOREIGN DATA WRAPPER dynastore_fdw
+  OPTIONS (endpoint :'endpoint');
+CREATE USER MAPPING FOR CURRENT_USER SERVER enc_srv
+  OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
+CREATE FOREIGN TABLE enc_p (name text, version bigint, value text)
+  SERVER enc_srv OPTIONS (table 'enc_items', partition 'p');
+CREATE FOREIGN TABLE enc_q (name text, version bigint, value text)
+  SERVER enc_srv OPTIONS (table 'enc_items', partition 'q');
+
+-- reads are converted from UTF-8
+SELECT name, value, octet_length(value) FROM enc_p ORDER BY name;
+-- keys too, in GetItem, BatchGetItem and begins_with
+SELECT name, value FROM enc_p WHERE name = 'café';
+SELECT name FROM enc_p WHERE name IN ('café', 'plain') ORDER BY name;
+SELECT name FROM enc_p WHERE name LIKE 'caf%';
+-- a range under "C" orders LATIN1 bytes, not UTF-8 bytes: it stays local
+EXPLAIN (COSTS OFF) SELECT name FROM enc_p WHERE name > 'c' COLLATE "C";
+SELECT name FROM enc_p WHERE name > 'c' COLLATE "C" ORDER BY name;
+-- a character LATIN1 does not have
+SELECT name, value FROM enc_q;
+\echo :LAST_ERROR_SQLSTATE
+
+-- writes are converted to UTF-8, and read back by dynastore as such
+INSERT INTO enc_p (name, value) VALUES ('über', 'naïve') RETURNING version;
+UPDATE enc_p SET value = 'déjà vu' WHERE name = 'café' RETURNING version;
+\! node "$DDB_TEST_DIR"/ddb.js get enc_items p über
+\! node "$DDB_TEST_DIR"/ddb.js get enc_items p café
+
+\c contrib_regression
+DROP DATABASE enc_latin1;
+\! node "$DDB_TEST_DIR"/ddb.js delete-table enc_items
