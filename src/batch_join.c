@@ -38,12 +38,13 @@
 #include "utils/rel.h"
 #include "utils/ruleutils.h"
 
+#include "ddb_request.h"
 #include "dynastore_fdw.h"
 #include "option.h"
 #include "scan.h"
 
 #define BATCH_JOIN_NAME		"DynamoDB Batched Key Join"
-#define BATCH_ROWS			100 /* outer rows a batch: BatchGetItem's limit */
+#define BATCH_ROWS			DDB_MAX_BATCH_GET_KEYS	/* outer rows a batch */
 
 /* Positions in CustomScan.custom_private. */
 enum BatchJoinPrivate

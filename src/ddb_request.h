@@ -18,6 +18,9 @@
 #define DDB_MAX_HASH_KEY		2048	/* "id", and an index's hash key */
 #define DDB_MAX_RANGE_KEY		1024	/* "name", and an index's range key */
 
+/* BatchGetItem takes at most this many keys a request. */
+#define DDB_MAX_BATCH_GET_KEYS	100
+
 typedef enum DdbOperation
 {
 	DDB_GET_ITEM,

@@ -56,8 +56,6 @@ _PG_init(void)
 #define DS_DEFAULT_ROWS		1000
 /* Items DynamoDB returns in one 1 MB page, for items of about 1 KB. */
 #define DS_ITEMS_PER_PAGE	1000
-/* BatchGetItem takes at most this many keys a request. */
-#define DS_BATCH_GET_KEYS	100
 
 
 /* One way of reading the foreign table: a DynamoDB operation and its keys. */
@@ -357,7 +355,7 @@ candidate_accesses(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
 			a = new_access(DDB_BATCH_GET_ITEM, NULL,
 						   lappend(list_copy(prefix), kq));
 			a->items = array_length_estimate(kq->arg);
-			a->requests = ceil(a->items / DS_BATCH_GET_KEYS);
+			a->requests = ceil(a->items / DDB_MAX_BATCH_GET_KEYS);
 			result = lappend(result, a);
 		}
 

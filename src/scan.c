@@ -33,9 +33,6 @@
 #include "option.h"
 #include "scan.h"
 
-/* BatchGetItem takes at most this many keys a request. */
-#define DS_BATCH_GET_KEYS	100
-
 /* A key condition of the plan; its values come from fdw_exprs. */
 typedef struct DsCond
 {
@@ -850,7 +847,7 @@ fetch_page(DsScanState *st)
 		case DDB_BATCH_GET_ITEM:
 			{
 				int			n = Min(list_length(st->pending_keys),
-									DS_BATCH_GET_KEYS);
+									DDB_MAX_BATCH_GET_KEYS);
 
 				/* keys DynamoDB left unprocessed come back after a wait */
 				if (st->unprocessed_rounds > 0)
