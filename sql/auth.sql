@@ -40,6 +40,25 @@ ALTER USER MAPPING FOR CURRENT_USER SERVER auth_srv
   OPTIONS (SET access_key_id :'key_id');
 SELECT * FROM auth_t;
 
+-- temporary credentials: a proxy that also requires the session token
+\getenv token_endpoint DDB_TOKEN_ENDPOINT
+\getenv token DDB_TEST_SESSION_TOKEN
+CREATE SERVER auth_sts FOREIGN DATA WRAPPER dynastore_fdw
+  OPTIONS (endpoint :'token_endpoint');
+CREATE FOREIGN TABLE auth_sts_t (name text, value text)
+  SERVER auth_sts OPTIONS (table 'auth_items', partition 'p');
+CREATE USER MAPPING FOR CURRENT_USER SERVER auth_sts
+  OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
+SELECT * FROM auth_sts_t;
+\echo :LAST_ERROR_SQLSTATE
+ALTER USER MAPPING FOR CURRENT_USER SERVER auth_sts
+  OPTIONS (ADD session_token 'not-the-token');
+SELECT * FROM auth_sts_t;
+\echo :LAST_ERROR_SQLSTATE
+ALTER USER MAPPING FOR CURRENT_USER SERVER auth_sts
+  OPTIONS (SET session_token :'token');
+SELECT * FROM auth_sts_t;
+
 -- an endpoint where nothing listens
 CREATE SERVER auth_nowhere FOREIGN DATA WRAPPER dynastore_fdw
   OPTIONS (endpoint 'http://127.0.0.1:9', connect_timeout '1s', max_retries '1');
@@ -54,4 +73,5 @@ SELECT * FROM auth_nowhere_t;
 
 DROP SERVER auth_srv CASCADE;
 DROP SERVER auth_nowhere CASCADE;
+DROP SERVER auth_sts CASCADE;
 \! node "$DDB_TEST_DIR"/ddb.js delete-table auth_items

@@ -1437,7 +1437,7 @@ ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
 				 errdetail("%s", detail.data),
 				 strcmp(type, "ExpiredTokenException") == 0 ?
 				 errhint("Put fresh temporary credentials in the access_key_id, secret_access_key and session_token options of the user mapping.") :
-				 errhint("Check the access_key_id and secret_access_key options of the user mapping.")));
+				 errhint("Check the access_key_id and secret_access_key options of the user mapping, and session_token for temporary credentials.")));
 
 	if (type && strcmp(type, "AccessDeniedException") == 0)
 		ereport(ERROR,
