@@ -58,6 +58,16 @@ SELECT clock_timestamp() - :'before'::timestamptz < interval '5 seconds' AS stop
 -- the same session goes on
 SELECT count(*) FROM fault_t;
 
+-- Ctrl-C too: another session cancels the statement once its request is
+-- in flight (waiting on the network: wait event "Extension")
+\! "$DDB_TEST_DIR"/proxyctl hold Query 30
+\! (for i in $(seq 20); do sleep 0.5; r=$(psql -X -At -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'Extension' AND query LIKE 'SELECT count(*) AS cancelled%' AND pg_cancel_backend(pid)" 2>/dev/null); [ "$r" = 1 ] && break; done) &
+SELECT clock_timestamp() AS before \gset
+SELECT count(*) AS cancelled FROM fault_t;
+\echo :LAST_ERROR_SQLSTATE
+SELECT clock_timestamp() - :'before'::timestamptz < interval '5 seconds' AS stopped_quickly;
+SELECT count(*) FROM fault_t;
+
 -- request_timeout bounds one request: a hold longer than it fails
 ALTER SERVER fault_srv OPTIONS (ADD request_timeout '1s', SET max_retries '0');
 \! "$DDB_TEST_DIR"/proxyctl hold Query 5
