@@ -36,3 +36,30 @@ SELECT name, fields->>'created' AS created, value->>'name' AS customer
 -- One record by key; EXPLAIN names the DynamoDB request it makes.
 EXPLAIN (COSTS OFF) SELECT value FROM customers WHERE name = 'cust-007';
 SELECT name, version, value FROM customers WHERE name = 'cust-007';
+
+-- A prefix of keys is one Query with begins_with; EXPLAIN ANALYZE counts
+-- the requests and items it took.
+EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+  SELECT name FROM customers WHERE name LIKE 'cust-01%';
+
+-- A report joining the partition with a local table.
+CREATE TEMP TABLE plans (plan text PRIMARY KEY, monthly_eur int);
+INSERT INTO plans VALUES ('free', 0), ('trial', 0), ('pro', 29), ('team', 99),
+  ('enterprise', 499);
+SELECT p.plan, count(*) AS customers, sum(p.monthly_eur) AS revenue_eur
+  FROM customers c JOIN plans p ON p.plan = c.value->>'plan'
+ GROUP BY p.plan
+ ORDER BY revenue_eur DESC;
+
+-- Writes use dynastore's optimistic locking: INSERT creates version 1 and
+-- fails on a live key (23505); UPDATE adds one to the version it read.
+INSERT INTO customers (name, value)
+  VALUES ('cust-100', '{"name": "Grace Hopper", "plan": "pro"}')
+  RETURNING name, version;
+\set ON_ERROR_STOP off
+INSERT INTO customers (name, value) VALUES ('cust-100', '{"name": "someone else"}');
+\set ON_ERROR_STOP on
+UPDATE customers SET value = jsonb_set(value, '{plan}', '"team"')
+ WHERE name = 'cust-100'
+ RETURNING name, version, value->>'plan' AS plan;
+DELETE FROM customers WHERE name = 'cust-100' RETURNING name, version;
