@@ -40,8 +40,17 @@ test/unit/test_sigv4: test/unit/test_sigv4.c src/sigv4.c src/sigv4.h
 
 unit: $(UNIT_TESTS)
 
+# C unit tests that need a backend: a test-only extension, dynastore_fdw_unit,
+# that sql/unit_backend.sql runs (scripts/test.sh builds it out of tree).
+unit-backend:
+	$(MAKE) -C test/unit/backend PG_CONFIG=$(PG_CONFIG)
+
+unit-backend-install:
+	$(MAKE) -C test/unit/backend PG_CONFIG=$(PG_CONFIG) install
+
 clean: clean-unit
 clean-unit:
 	rm -f $(UNIT_TESTS)
+	$(MAKE) -C test/unit/backend PG_CONFIG=$(PG_CONFIG) clean
 
-.PHONY: unit clean-unit
+.PHONY: unit unit-backend unit-backend-install clean-unit

@@ -9,6 +9,9 @@
 # cluster, then runs every pg_regress test in sql/ (sorted) and every isolation
 # spec in specs/ (sorted).  NAMEs pick a subset: a test of sql/, a spec of specs/,
 # or `unit` for the unit tests.  --keep leaves the services running afterwards.
+# The unit tests that need a backend are the pg_regress test unit_backend; the
+# test-only extension it runs (test/unit/backend/) is built, warning-free, and
+# installed before pg_regress whenever that test is among those to run.
 #
 # Each pg_regress test and each spec gets a fresh database and a proxy with no
 # rule and zeroed counters.  Their psql sessions (and `\!` commands) see:
@@ -31,7 +34,7 @@ set -uo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 names=()
 while [ $# -gt 0 ]; do
@@ -113,6 +116,37 @@ else
 fi
 mkdir -p "$RESULTS"
 cp "$KIT_RUN_DIR/build.log" "$RESULTS/build.log"
+
+# unit_backend_build LOGFILE: builds the test-only extension dynastore_fdw_unit
+# (test/unit/backend/) out of tree, in this run's directory, so that runs sharing
+# the checkout share none of its objects; no warning allowed; installs it.
+unit_backend_build() {
+	local log=$1 dir=$KIT_RUN_DIR/unit-backend src=$REPO/test/unit/backend
+	local mk=(make -C "$dir" -f "$src/Makefile" VPATH="$src" PG_CONFIG="$KIT_PGBIN/pg_config")
+	mkdir -p "$dir"
+	if ! "${mk[@]}" -j"$(nproc)" >"$log" 2>&1; then
+		kit_warn "UNIT BACKEND BUILD FAILED: make exited non-zero. Last lines of results/unit-backend-build.log:"
+		tail -n 30 "$log" | sed 's/^/    /' >&2
+		return 1
+	fi
+	if grep -q 'warning:' "$log"; then
+		kit_warn "UNIT BACKEND BUILD FAILED: the compiler printed warnings:"
+		grep -B2 -A3 'warning:' "$log" | head -n 40 | sed 's/^/    /' >&2
+		return 1
+	fi
+	if ! "${mk[@]}" install >>"$log" 2>&1; then
+		kit_warn "UNIT BACKEND BUILD FAILED: make install failed. Last lines of results/unit-backend-build.log:"
+		tail -n 20 "$log" | sed 's/^/    /' >&2
+		return 1
+	fi
+	return 0
+}
+
+if [ $BUILD_OK = 1 ] && [[ " ${sql_tests[*]-} " == *" unit_backend "* ]]; then
+	kit_say "build the backend unit tests (test/unit/backend, make install)"
+	unit_backend_build "$KIT_RUN_DIR/unit-backend-build.log" || fail "build unit-backend"
+	cp "$KIT_RUN_DIR/unit-backend-build.log" "$RESULTS/unit-backend-build.log"
+fi
 
 # ---------------------------------------------------------------- unit tests
 
