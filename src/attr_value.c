@@ -48,6 +48,7 @@ typedef struct AttrParts
 static bool attr_unpack(JsonbValue *av, AttrParts *parts);
 static char *attr_text(JsonbValue *av, AttrParts *parts);
 static bytea *attr_bytes(AttrParts *parts);
+static char *bytes_as_text(bytea *bytes);
 static Datum input_datum(DsColumn *col, const char *text);
 static void check_role_type(DsColumn *col);
 static bool is_text_type(Oid typid);
@@ -239,6 +240,25 @@ attr_bytes(AttrParts *parts)
 	return result;
 }
 
+/*
+ * Raw bytes read as text: UTF-8, as DynamoDB keeps text, converted to the
+ * database encoding; invalid UTF-8 or a zero byte is an error, not a text
+ * cut short.
+ */
+static char *
+bytes_as_text(bytea *bytes)
+{
+	int			len = VARSIZE_ANY_EXHDR(bytes);
+	char	   *text = pnstrdup(VARDATA_ANY(bytes), len);
+
+	if (memchr(VARDATA_ANY(bytes), '\0', len) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				 errmsg("binary attribute contains a zero byte and cannot be read as text"),
+				 errhint("Declare the column as bytea.")));
+	return pg_any_to_server(text, len, PG_UTF8);
+}
+
 static Datum
 input_datum(DsColumn *col, const char *text)
 {
@@ -299,13 +319,7 @@ attr_to_datum(DsColumn *col, JsonbValue *av, bool *isnull)
 		if (col->role == DS_ROLE_VALUE && TAG_IS(&parts, "S"))
 			return input_datum(col, attr_text(av, &parts));
 		if (col->role == DS_ROLE_VALUE && TAG_IS(&parts, "B"))
-		{
-			bytea	   *bytes = attr_bytes(&parts);
-			char	   *text = pnstrdup(VARDATA(bytes), VARSIZE(bytes) - VARHDRSZ);
-
-			pg_verifymbstr(text, strlen(text), false);
-			return input_datum(col, text);
-		}
+			return input_datum(col, bytes_as_text(attr_bytes(&parts)));
 		else
 		{
 			StringInfoData buf;
@@ -316,27 +330,16 @@ attr_to_datum(DsColumn *col, JsonbValue *av, bool *isnull)
 		}
 	}
 
-	/* raw bytes into text must be valid in the database encoding */
 	if (TAG_IS(&parts, "B"))
-	{
-		bytea	   *bytes = attr_bytes(&parts);
-		int			len = VARSIZE(bytes) - VARHDRSZ;
-
-		if (memchr(VARDATA(bytes), '\0', len) != NULL)
-			ereport(ERROR,
-					(errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
-					 errmsg("binary attribute contains a zero byte and cannot be read as text"),
-					 errhint("Declare the column as bytea.")));
-		pg_verifymbstr(VARDATA(bytes), len, false);
-		return input_datum(col, pnstrdup(VARDATA(bytes), len));
-	}
+		return input_datum(col, bytes_as_text(attr_bytes(&parts)));
 
 	return input_datum(col, attr_text(av, &parts));
 }
 
 /*
- * dynastore's rule: a record whose "expires" is present and not later than
- * now is gone, and so is one whose "expires" is not a number.
+ * dynastore's rule: a record whose "expires" is present and earlier than
+ * now (in whole seconds) is gone, and so is one whose "expires" is not a
+ * number.  Its AtomicPut agrees: it updates only while expires >= now.
  */
 bool
 attr_is_expired(JsonbValue *av, int64 now)
@@ -355,7 +358,7 @@ attr_is_expired(JsonbValue *av, int64 now)
 	expires = strtod(num, &end);
 	if (end == num || *end != '\0')
 		return true;
-	return expires <= (double) now;
+	return expires < (double) now;
 }
 
 static void
@@ -681,18 +684,15 @@ expires_number(DsColumn *col, Datum value)
 {
 	Oid			t = getBaseType(col->typid);
 
-	if (t == TIMESTAMPOID)
-	{
-		if (TIMESTAMP_NOT_FINITE(DatumGetTimestamp(value)))
-			check_finite_number(col, false);
-		value = DirectFunctionCall1(timestamp_timestamptz, value);
-		t = TIMESTAMPTZOID;
-	}
-	if (t == TIMESTAMPTZOID)
+	if (t == TIMESTAMPOID || t == TIMESTAMPTZOID)
 	{
 		TimestampTz ts = DatumGetTimestampTz(value);
 		int64		secs;
 
+		/* an infinite timestamp stays infinite as timestamptz */
+		if (t == TIMESTAMPOID && !TIMESTAMP_NOT_FINITE(ts))
+			ts = DatumGetTimestampTz(DirectFunctionCall1(timestamp_timestamptz,
+														 value));
 		if (TIMESTAMP_NOT_FINITE(ts))
 			ereport(ERROR,
 					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
@@ -812,13 +812,18 @@ attr_from_datum(DsColumn *col, Datum value, bool isnull)
 		case DATEOID:
 			{
 				DateADT		d = DatumGetDateADT(value);
-				int			y,
-							m,
-							dd;
+				int			y = 0,
+							m = 0,
+							dd = 0;
 
-				if (DATE_NOT_FINITE(d))
-					check_finite_number(col, false);
-				j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
+				if (!DATE_NOT_FINITE(d))
+					j2date(d + POSTGRES_EPOCH_JDATE, &y, &m, &dd);
+				if (DATE_NOT_FINITE(d) || y < 1 || y > 9999)
+					ereport(ERROR,
+							(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+							 errmsg("value of column \"%s\" is out of range for DynamoDB",
+									col->colname),
+							 errdetail("Dates are written as ISO 8601 text of the years 1 to 9999.")));
 				av = av_string(psprintf("%04d-%02d-%02d", y, m, dd), &size);
 				break;
 			}

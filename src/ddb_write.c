@@ -6,7 +6,7 @@
  * The conditions are dynastore's, with one repair: a create may replace a
  * record that has expired, which dynastore intends and its condition never
  * allows.  "Expired" means here what it means to a read (attr_is_expired):
- * expires present and not later than now, or not a number.
+ * expires present and earlier than now, or not a number.
  *
  *	create	PutItem, condition: no record, or an expired one.  PutItem
  *			replaces the whole item, so what an expired record held does
@@ -115,7 +115,7 @@ ddb_write_create(const char *table, const DdbKey *key, const char *item,
 	ddb_json_string(&buf, table);
 	appendStringInfo(&buf, ",\"Item\":%s", item);
 	appendStringInfoString(&buf,
-						   ",\"ConditionExpression\":\"attribute_not_exists(#n) OR #e <= :now"
+						   ",\"ConditionExpression\":\"attribute_not_exists(#n) OR #e < :now"
 						   " OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))\""
 						   ",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#e\":\"expires\"}");
 	appendStringInfo(&buf,
@@ -214,9 +214,9 @@ ddb_write_update(const char *table, const DdbKey *key, List *attrs,
 
 	appendStringInfoString(&buf, ",\"ConditionExpression\":");
 	ddb_json_string(&buf, has_version ?
-					"#v = :v AND (attribute_not_exists(#e) OR #e > :now)" :
+					"#v = :v AND (attribute_not_exists(#e) OR #e >= :now)" :
 					"attribute_exists(#n) AND attribute_not_exists(#v)"
-					" AND (attribute_not_exists(#e) OR #e > :now)");
+					" AND (attribute_not_exists(#e) OR #e >= :now)");
 
 	appendStringInfoString(&buf, ",\"ExpressionAttributeNames\":{"
 						   "\"#v\":\"version\",\"#e\":\"expires\"");

@@ -235,6 +235,8 @@ static const ReadCase read_cases[] = {
 	{"value_jsonb", "{'S':''}", "ERROR 22P02"},
 	{"value_jsonb", "{'B':'eyJhIjoxfQ=='}", "{'a': 1}"},
 	{"value_jsonb", "{'B':'/w=='}", "ERROR 22021"},
+	{"value_jsonb", "{'B':'eyJhIjoxfQB4eA=='}", "ERROR 22P05"},	/* a zero byte */
+	{"value_json", "{'B':'eyJhIjoxfQB4eA=='}", "ERROR 22P05"},
 	{"value_jsonb", "{'M':{'a':{'N':'1'}}}", "{'a': 1}"},
 	{"value_jsonb", "{'L':[{'N':'1'},{'S':'x'}]}", "[1, 'x']"},
 	{"value_jsonb", "{'N':'1.50'}", "1.50"},
@@ -457,7 +459,7 @@ typedef struct ExpiredCase
 
 static const ExpiredCase expired_cases[] = {
 	{NULL, NOW, "live"},
-	{"{'N':'1700000000'}", NOW, "expired"}, /* expires == now */
+	{"{'N':'1700000000'}", NOW, "live"},	/* expires == now: not earlier */
 	{"{'N':'1699999999'}", NOW, "expired"},
 	{"{'N':'1700000001'}", NOW, "live"},
 	{"{'N':'1700000000.5'}", NOW, "live"},
@@ -465,7 +467,7 @@ static const ExpiredCase expired_cases[] = {
 	{"{'N':'1.5'}", NOW, "expired"},
 	{"{'N':'1.5'}", 1, "live"},
 	{"{'N':'1.5'}", 2, "expired"},
-	{"{'N':'1.7E+9'}", NOW, "expired"},
+	{"{'N':'1.7E+9'}", NOW, "live"},	/* 1700000000: now */
 	{"{'N':'-1'}", NOW, "expired"},
 	{"{'N':'abc'}", NOW, "expired"},
 	{"{'N':''}", NOW, "expired"},

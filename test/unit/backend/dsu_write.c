@@ -91,6 +91,7 @@ static const FromCase from_cases[] = {
 	{"expires", NULL, "expires <remove> size 7"},
 	{"expires_secs", "1704067200", "expires {'N':'1704067200'} size 13"},
 	{"expires_ts", "2024-01-01 00:00:00.5", "expires {'N':'1704067200'} size 13"},
+	{"expires_ts", "infinity", "ERROR 22008"},
 
 	/* other columns: their natural type */
 	{"a_text", "x", "a_text {'S':'x'} size 7"},
@@ -114,6 +115,9 @@ static const FromCase from_cases[] = {
 	{"a_timestamptz", "infinity", "ERROR 22008"},
 	{"a_timestamptz", "0044-03-15 00:00:00+00 BC", "ERROR 22008"},
 	{"a_date", "2024-01-02", "a_date {'S':'2024-01-02'} size 16"},
+	{"a_date", "0044-03-15 BC", "ERROR 22008"},
+	{"a_date", "10000-01-01", "ERROR 22008"},
+	{"a_date", "infinity", "ERROR 22008"},
 	{"a_bytea", "\\x6869", "a_bytea {'S':'aGk='} size 11"},
 	{"a_jsonb", "{\"a\": [1, \"x\", null, true, {\"b\": false}]}",
 		"a_jsonb {'M':{'a':{'L':[{'N':'1'},{'S':'x'},{'NULL':true},"
@@ -349,21 +353,21 @@ static const WriteCase write_cases[] = {
 	{"create", build_create,
 		"{'TableName':'T','Item':{'id':{'S':'p'},'name':{'S':'k'},"
 		"'payload':{'S':'v'}},'ConditionExpression':'attribute_not_exists(#n)"
-		" OR #e <= :now OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))',"
+		" OR #e < :now OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))',"
 		"'ExpressionAttributeNames':{'#n':'name','#e':'expires'},"
 		"'ExpressionAttributeValues':{':now':{'N':'1700000000'},':num':{'S':'N'}},"
 	"'ReturnConsumedCapacity':'TOTAL'}"},
 	{"create with names to escape", build_create_odd,
 		"{'TableName':'T','Item':{'id':{'S':'a\\'b'},'name':{'S':'c\\\\d\\u0001é/'},"
 		"'we\\'ird\\\\':{'S':'\\u0001'}},'ConditionExpression':'attribute_not_exists(#n)"
-		" OR #e <= :now OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))',"
+		" OR #e < :now OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))',"
 		"'ExpressionAttributeNames':{'#n':'name','#e':'expires'},"
 		"'ExpressionAttributeValues':{':now':{'N':'1700000000'},':num':{'S':'N'}},"
 	"'ReturnConsumedCapacity':'TOTAL'}"},
 	{"update", build_update,
 		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'UpdateExpression':'ADD #v :one SET #a0 = :a0, #a2 = :a2 REMOVE #a1',"
-		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e > :now)',"
+		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e >= :now)',"
 		"'ExpressionAttributeNames':{'#v':'version','#e':'expires',"
 		"'#a0':'payload','#a1':'a_text','#a2':'created'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},':v':{'N':'3'},"
@@ -373,7 +377,7 @@ static const WriteCase write_cases[] = {
 		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'UpdateExpression':'ADD #v :one SET #a0 = :a0, #a2 = :a2 REMOVE #a1',"
 		"'ConditionExpression':'attribute_exists(#n) AND attribute_not_exists(#v)"
-		" AND (attribute_not_exists(#e) OR #e > :now)',"
+		" AND (attribute_not_exists(#e) OR #e >= :now)',"
 		"'ExpressionAttributeNames':{'#v':'version','#e':'expires','#n':'name',"
 		"'#a0':'payload','#a1':'a_text','#a2':'created'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},"
@@ -382,21 +386,21 @@ static const WriteCase write_cases[] = {
 	{"update of nothing but the version", build_update_nothing,
 		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'UpdateExpression':'ADD #v :one',"
-		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e > :now)',"
+		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e >= :now)',"
 		"'ExpressionAttributeNames':{'#v':'version','#e':'expires'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},':v':{'N':'1'},"
 	"':now':{'N':'1700000000'}},'ReturnValues':'UPDATED_NEW','ReturnConsumedCapacity':'TOTAL'}"},
 	{"update that only removes", build_update_removes,
 		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'UpdateExpression':'ADD #v :one REMOVE #a0, #a1',"
-		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e > :now)',"
+		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e >= :now)',"
 		"'ExpressionAttributeNames':{'#v':'version','#e':'expires','#a0':'a','#a1':'b'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},':v':{'N':'1'},"
 	"':now':{'N':'1700000000'}},'ReturnValues':'UPDATED_NEW','ReturnConsumedCapacity':'TOTAL'}"},
 	{"update of columns, names to escape", build_update_columns,
 		"{'TableName':'T','Key':{'id':{'S':'a\\'b'},'name':{'S':'c\\\\d\\u0001é/'}},"
 		"'UpdateExpression':'ADD #v :one SET #a0 = :a0, #a2 = :a2 REMOVE #a1',"
-		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e > :now)',"
+		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e >= :now)',"
 		"'ExpressionAttributeNames':{'#v':'version','#e':'expires',"
 		"'#a0':'a_jsonb','#a1':'expires','#a2':'we\\'ird\\\\ \\u0001é'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},':v':{'N':'9'},"
