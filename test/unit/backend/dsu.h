@@ -21,6 +21,8 @@
 #include "utils/jsonb.h"
 #include "utils/tuplestore.h"
 
+#include "attr_value.h"
+
 /* What a suite's cases write to. */
 typedef struct DsuRun
 {
@@ -39,6 +41,16 @@ extern void dsu_begin(DsuRun *run, FunctionCallInfo fcinfo);
 extern void dsu_end(DsuRun *run);
 extern void dsu_case(DsuRun *run, const char *name, const char *expected,
 					 DsuCaseFn fn, const void *arg);
+
+/* The columns of the test table, as a scan works them out. */
+typedef struct TestTable
+{
+	Oid			relid;
+	DsColumn   *columns;
+	int			ncolumns;
+} TestTable;
+
+extern DsColumn *find_column(TestTable *tt, const char *name);
 
 extern char *dsu_q(const char *s);
 extern JsonbValue *dsu_av(const char *json);

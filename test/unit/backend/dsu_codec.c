@@ -23,23 +23,6 @@
 
 PG_FUNCTION_INFO_V1(dsu_run_codec_tests);
 
-/* The columns of the test table. */
-typedef struct TestTable
-{
-	Oid			relid;
-	DsColumn   *columns;
-	int			ncolumns;
-} TestTable;
-
-static DsColumn *
-find_column(TestTable *tt, const char *name)
-{
-	for (int i = 0; i < tt->ncolumns; i++)
-		if (strcmp(tt->columns[i].colname, name) == 0)
-			return &tt->columns[i];
-	elog(ERROR, "the test table has no column \"%s\"", name);
-	return NULL;
-}
 
 static const char *
 role_name(DsColumnRole role)

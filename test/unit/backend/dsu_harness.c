@@ -350,3 +350,13 @@ check_request_object(JsonbContainer *obj, StringInfo problems)
 			add_problem(problems, "%s is defined but not used", p);
 	}
 }
+
+DsColumn *
+find_column(TestTable *tt, const char *name)
+{
+	for (int i = 0; i < tt->ncolumns; i++)
+		if (strcmp(tt->columns[i].colname, name) == 0)
+			return &tt->columns[i];
+	elog(ERROR, "the test table has no column \"%s\"", name);
+	return NULL;
+}

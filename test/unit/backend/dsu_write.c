@@ -22,21 +22,6 @@
 
 PG_FUNCTION_INFO_V1(dsu_run_write_tests);
 
-typedef struct TestTable
-{
-	DsColumn   *columns;
-	int			ncolumns;
-} TestTable;
-
-static DsColumn *
-find_column(TestTable *tt, const char *name)
-{
-	for (int i = 0; i < tt->ncolumns; i++)
-		if (strcmp(tt->columns[i].colname, name) == 0)
-			return &tt->columns[i];
-	elog(ERROR, "the test table has no column \"%s\"", name);
-	return NULL;
-}
 
 static Datum
 input(DsColumn *col, const char *text)
@@ -459,7 +444,8 @@ dsu_run_write_tests(PG_FUNCTION_ARGS)
 	TestTable	tt;
 	Relation	rel;
 
-	rel = table_open(PG_GETARG_OID(0), AccessShareLock);
+	tt.relid = PG_GETARG_OID(0);
+	rel = table_open(tt.relid, AccessShareLock);
 	tt.columns = attr_table_columns(rel, &tt.ncolumns);
 	table_close(rel, AccessShareLock);
 
