@@ -430,14 +430,20 @@ candidate_accesses(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
 	return result;
 }
 
+/*
+ * Requests dominate: a round trip costs as much as reading two thousand
+ * items.  A Scan that allow_scan forbids is kept as a path of last resort,
+ * refused if the planner picks it anyway.
+ */
 static void
-cost_access(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
-			double rows, Cost *startup, Cost *total)
+cost_access(RelOptInfo *baserel, DsAccess *a, Cost *startup, Cost *total)
 {
+	DsRelInfo  *info = baserel->fdw_private;
+
 	*startup = DS_REQUEST_COST;
 	*total = a->requests * DS_REQUEST_COST + a->items * DS_ITEM_COST +
 		a->items * (cpu_tuple_cost + baserel->baserestrictcost.per_tuple);
-	if (a->op == DDB_SCAN && !((DsRelInfo *) baserel->fdw_private)->opts->allow_scan)
+	if (a->op == DDB_SCAN && !info->opts->allow_scan)
 		*total += disable_cost;
 }
 
@@ -536,7 +542,7 @@ add_access_path(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
 	Cost		startup;
 	Cost		total;
 
-	cost_access(root, baserel, a, rows, &startup, &total);
+	cost_access(baserel, a, &startup, &total);
 	add_path(baserel, (Path *)
 			 create_foreignscan_path(root, baserel, NULL, rows, startup, total,
 									 pathkeys, required_outer, NULL,
