@@ -211,33 +211,35 @@ kit_pg_start() {
 	export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres
 }
 
-# kit_build LOGFILE: `make` (no warning allowed) and `make install`, as root.
-# Returns non-zero, with the reason on stderr, when anything went wrong.
-kit_build() {
-	local log=$1
-	local pgconfig=$KIT_PGBIN/pg_config
-	(
-		cd "$KIT_REPO" || exit 1
-		make PG_CONFIG="$pgconfig" clean >/dev/null 2>&1 || true
-		make PG_CONFIG="$pgconfig" -j"$(nproc)"
-	) >"$log" 2>&1
-	local rc=$?
-	if [ $rc -ne 0 ]; then
-		kit_warn "BUILD FAILED: make exited with $rc. Last lines of $log:"
+# kit_make_checked WHAT LOGFILE MAKE-COMMAND...: runs the make command, fails
+# when it fails or prints a compiler warning (none is allowed), then runs it
+# again with `install`.  Returns non-zero, with the reason on stderr.
+kit_make_checked() {
+	local what=$1 log=$2
+	shift 2
+	if ! "$@" -j"$(nproc)" >>"$log" 2>&1; then
+		kit_warn "$what FAILED: make exited non-zero. Last lines of $log:"
 		tail -n 40 "$log" | sed 's/^/    /' >&2
 		return 1
 	fi
 	if grep -q 'warning:' "$log"; then
-		kit_warn "BUILD FAILED: the compiler printed warnings (no warning is allowed):"
+		kit_warn "$what FAILED: the compiler printed warnings (no warning is allowed):"
 		grep -B2 -A3 'warning:' "$log" | head -n 60 | sed 's/^/    /' >&2
 		return 1
 	fi
-	if ! (cd "$KIT_REPO" && make PG_CONFIG="$pgconfig" install) >>"$log" 2>&1; then
-		kit_warn "BUILD FAILED: make install failed. Last lines of $log:"
+	if ! "$@" install >>"$log" 2>&1; then
+		kit_warn "$what FAILED: make install failed. Last lines of $log:"
 		tail -n 20 "$log" | sed 's/^/    /' >&2
 		return 1
 	fi
 	return 0
+}
+
+# kit_build LOGFILE: the extension, from clean, as root (kit_make_checked).
+kit_build() {
+	local log=$1
+	make -C "$KIT_REPO" PG_CONFIG="$KIT_PGBIN/pg_config" clean >"$log" 2>&1 || true
+	kit_make_checked BUILD "$log" make -C "$KIT_REPO" PG_CONFIG="$KIT_PGBIN/pg_config"
 }
 
 # Makes sure the postgres user can read the repository's tests and run the kit;

@@ -122,24 +122,10 @@ cp "$KIT_RUN_DIR/build.log" "$RESULTS/build.log"
 # the checkout share none of its objects; no warning allowed; installs it.
 unit_backend_build() {
 	local log=$1 dir=$KIT_RUN_DIR/unit-backend src=$REPO/test/unit/backend
-	local mk=(make -C "$dir" -f "$src/Makefile" VPATH="$src" PG_CONFIG="$KIT_PGBIN/pg_config")
 	mkdir -p "$dir"
-	if ! "${mk[@]}" -j"$(nproc)" >"$log" 2>&1; then
-		kit_warn "UNIT BACKEND BUILD FAILED: make exited non-zero. Last lines of results/unit-backend-build.log:"
-		tail -n 30 "$log" | sed 's/^/    /' >&2
-		return 1
-	fi
-	if grep -q 'warning:' "$log"; then
-		kit_warn "UNIT BACKEND BUILD FAILED: the compiler printed warnings:"
-		grep -B2 -A3 'warning:' "$log" | head -n 40 | sed 's/^/    /' >&2
-		return 1
-	fi
-	if ! "${mk[@]}" install >>"$log" 2>&1; then
-		kit_warn "UNIT BACKEND BUILD FAILED: make install failed. Last lines of results/unit-backend-build.log:"
-		tail -n 20 "$log" | sed 's/^/    /' >&2
-		return 1
-	fi
-	return 0
+	: >"$log"
+	kit_make_checked "UNIT BACKEND BUILD" "$log" \
+		make -C "$dir" -f "$src/Makefile" VPATH="$src" PG_CONFIG="$KIT_PGBIN/pg_config"
 }
 
 if [ $BUILD_OK = 1 ] && [[ " ${sql_tests[*]-} " == *" unit_backend "* ]]; then
