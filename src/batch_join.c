@@ -420,26 +420,9 @@ load_batch(BatchJoinState *st)
 		st->nrows++;
 	}
 
-	/* equal keys of different rows are asked for once */
-	oldcxt = MemoryContextSwitchTo(st->batch_cxt);
-	{
-		List	   *unique = NIL;
-		ListCell   *lc;
-
-		foreach(lc, names)
-		{
-			ListCell   *uc;
-
-			foreach(uc, unique)
-				if (strcmp(lfirst(uc), lfirst(lc)) == 0)
-					break;
-			if (uc == NULL)
-				unique = lappend(unique, lfirst(lc));
-		}
-		names = unique;
-	}
-	st->inner = palloc0(sizeof(InnerRow) * (list_length(names) + 1));
-	MemoryContextSwitchTo(oldcxt);
+	/* at most one record a key; the scan asks for equal keys once */
+	st->inner = MemoryContextAllocZero(st->batch_cxt,
+									   sizeof(InnerRow) * (st->nrows + 1));
 
 	if (names == NIL)
 		return;

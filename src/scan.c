@@ -102,6 +102,7 @@ static void fill_values(DsScanState *st, JsonbContainer *item,
 static void conversion_error_callback(void *arg);
 static DdbKeyCond *make_cond(const char *attribute, DdbCondOp op,
 							 const char *value);
+static List *unique_strings(List *strings);
 
 /*
  * Could a stored key equal this value?  Keys are never empty nor longer
@@ -315,21 +316,23 @@ ds_end_scan(ForeignScanState *node)
 }
 
 /*
- * Read the records of these names (C strings) of the partition with
- * BatchGetItem, a hundred keys a request; ds_scan_next then returns those
+ * Read the records of these names (C strings, repeats allowed) of the
+ * partition with BatchGetItem, a hundred keys a request; ds_scan_next then
+ * returns those
  * that exist and live, in no particular order.
  */
 void
 ds_scan_batch(DsScanState *st, List *names)
 {
+	MemoryContext oldcxt;
 	ListCell   *lc;
 
 	MemoryContextReset(st->start_cxt);
+	oldcxt = MemoryContextSwitchTo(st->start_cxt);
 	st->read.op = DDB_BATCH_GET_ITEM;
 	st->pending_keys = NIL;
-	foreach(lc, names)
+	foreach(lc, unique_strings(names))
 	{
-		MemoryContext oldcxt = MemoryContextSwitchTo(st->start_cxt);
 		char	   *name = pstrdup(lfirst(lc));
 
 		if (usable_key(name, DDB_MAX_RANGE_KEY))
@@ -338,15 +341,14 @@ ds_scan_batch(DsScanState *st, List *names)
 						list_make2(make_cond("id", DDB_COND_EQ,
 											 st->opts->partition),
 								   make_cond("name", DDB_COND_EQ, name)));
-		MemoryContextSwitchTo(oldcxt);
 	}
+	MemoryContextSwitchTo(oldcxt);
 	st->unprocessed_rounds = 0;
 	st->started = true;
 	st->done = (st->pending_keys == NIL);
 	st->arrays = NIL;
 	st->items = NULL;
-	st->now = (int64) (GetCurrentTimestamp() / USECS_PER_SEC) +
-		(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+	st->now = attr_now();
 	MemoryContextReset(st->page_cxt);
 }
 
@@ -393,7 +395,6 @@ eval_arg(DsScanState *st, int n, bool is_array)
 		return list_make1(TextDatumGetCString(value));
 	else
 	{
-		ListCell   *lc;
 		ArrayType  *arr = DatumGetArrayTypeP(value);
 		Datum	   *elems;
 		bool	   *elem_nulls;
@@ -409,15 +410,35 @@ eval_arg(DsScanState *st, int n, bool is_array)
 			if (elem_nulls[i])
 				continue;
 			s = TextDatumGetCString(elems[i]);
-			/* BatchGetItem refuses a key twice */
-			foreach(lc, result)
-				if (strcmp(lfirst(lc), s) == 0)
-					break;
-			if (lc == NULL)
-				result = lappend(result, s);
+			result = lappend(result, s);
 		}
-		return result;
+		return unique_strings(result);
 	}
+}
+
+static int
+compare_strings(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/*
+ * The strings of a list, each once, in no particular order: BatchGetItem
+ * refuses a key twice, and a Query per partition need not repeat one.
+ */
+static List *
+unique_strings(List *strings)
+{
+	List	   *result = NIL;
+	ListCell   *lc;
+
+	strings = list_copy(strings);
+	list_sort(strings, compare_strings);
+	foreach(lc, strings)
+		if (result == NIL || strcmp(llast(result), lfirst(lc)) != 0)
+			result = lappend(result, lfirst(lc));
+	list_free(strings);
+	return result;
 }
 
 static DdbKeyCond *
@@ -508,8 +529,7 @@ start_reading(DsScanState *st)
 
 	st->started = true;
 	st->done = false;
-	st->now = (int64) (GetCurrentTimestamp() / USECS_PER_SEC) +
-		(POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * SECS_PER_DAY;
+	st->now = attr_now();
 
 	/* the hash key: the partition, or the first condition */
 	if (st->opts->partition && !st->global_index)
