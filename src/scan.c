@@ -23,7 +23,6 @@
 #include "utils/ruleutils.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
-#include "utils/timestamp.h"
 
 #include "attr_value.h"
 #include "aws_client.h"
