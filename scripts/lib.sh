@@ -9,8 +9,12 @@ case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
 export PATH
 KIT_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 KIT_PGVERSION=15
-KIT_PGBIN=/usr/lib/postgresql/$KIT_PGVERSION/bin
-KIT_PGXS_DIR=/usr/lib/postgresql/$KIT_PGVERSION/lib/pgxs
+# DDB_PG_ROOT=DIR runs against a private copy of the installed PostgreSQL
+# (scripts/private-pg.sh DIR makes one), so that two checkouts can build,
+# install and test at once without installing over each other.
+KIT_PG_ROOT=${DDB_PG_ROOT:-}
+KIT_PGBIN=$KIT_PG_ROOT/usr/lib/postgresql/$KIT_PGVERSION/bin
+KIT_PGXS_DIR=$KIT_PG_ROOT/usr/lib/postgresql/$KIT_PGVERSION/lib/pgxs
 KIT_PG_REGRESS=$KIT_PGXS_DIR/src/test/regress/pg_regress
 KIT_PG_ISOLATION_REGRESS=$KIT_PGXS_DIR/src/test/isolation/pg_isolation_regress
 KIT_REGION=us-east-1
