@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // A DynamoDB front for tests: verifies AWS Signature Version 4 on every request
-// the way DynamoDB does, forwards valid requests to an upstream (dynalite), and
-// injects faults on demand (slow, dropped, reset, failed and lost requests).
+// the way DynamoDB does, forwards valid requests to an upstream (dynalite),
+// emulates the transactions the upstream lacks (TransactWriteItems,
+// TransactGetItems: txn_emulation.js), and injects faults on demand (slow,
+// dropped, reset, failed, lost and cancelled requests).
 //
 //   node proxy.js --port 0 --upstream http://127.0.0.1:8000 [--host 127.0.0.1]
 //                 [--log FILE] [--port-file FILE] [--region us-east-1]
@@ -9,29 +11,59 @@
 // Environment: DDB_ACCESS_KEY_ID, DDB_SECRET_ACCESS_KEY (accepted credentials),
 // DDB_SESSION_TOKEN (optional: then every request must carry it),
 // PROXY_PORT, PROXY_UPSTREAM, PROXY_LOG, PROXY_REGION (defaults for the flags),
+// PROXY_TXN_TOKEN_TTL_MS (how long a ClientRequestToken is remembered; 600000),
 // PROXY_FAKE_NOW (an ISO-8601 time the clock is pinned to; for signing vectors only).
 //
 // Control API on the same port, not signed:
 //   POST   /__proxy/rules        {"op":"Query"|"*", "table":"T", "action":"hold"|"drop"|
-//                                 "reset"|"error"|"lose"|"unprocessed", "seconds":N, "status":N,
-//                                 "type":"...", "message":"...", "count":1 (0 = unlimited),
-//                                 "skip":0 (matching requests let through first)}
+//                                 "reset"|"error"|"lose"|"unprocessed"|"cancel", "seconds":N,
+//                                 "status":N, "type":"...", "message":"...", "count":1 (0 = unlimited),
+//                                 "skip":0 (matching requests let through first),
+//                                 "reason":"TransactionConflict", "index":0 (cancel only)}
 //   GET    /__proxy/rules        the rules in force
 //   DELETE /__proxy/rules        remove all rules
-//   GET    /__proxy/stats        {"forwarded":{op:n},"rejected":{type:n},"faults":{action:n},...}
+//   GET    /__proxy/stats        {"forwarded":{op:n},"rejected":{type:n},"faults":{action:n},
+//                                 "txn":{outcome:n},...}
 //   POST   /__proxy/stats/reset  zero the counters
 //   GET    /__proxy/count?op=X   plain-text number of forwarded requests of op X ("*" = all);
 //          /__proxy/count?rejected=T   rejected requests of type T ("*" = all);
-//          /__proxy/count?fault=A      faults of action A ("*" = all)
+//          /__proxy/count?fault=A      faults of action A ("*" = all);
+//          /__proxy/count?txn=O        emulated TransactWriteItems of outcome O: applied,
+//                                      cancelled, replayed (a token seen before) or refused
+//                                      (any other error answer) ("*" = all)
 //   GET    /__proxy/health       "ok"
 //
-// Nothing secret is ever logged: no Authorization header, signature, secret or token.
+// Faults on the emulated operations: hold delays the request (outside any
+// lock), then runs it; drop and reset leave it unapplied, unanswered; error
+// answers the error without applying; lose applies, then destroys the
+// connection instead of answering; cancel (TransactWriteItems only) answers
+// TransactionCanceledException without applying, the rule's reason Code
+// (default TransactionConflict) for the action at "index" (default 0) and
+// "None" for the others; unprocessed has no meaning for a transaction
+// (DynamoDB answers none partially), which then runs as usual.
+//
+// Isolation: every forwarded request holds a readers/writer lock shared, an
+// emulated write transaction holds it exclusively, so no request through the
+// proxy sees one half applied.  Requests sent to dynalite directly do not.
+//
+// Idempotency (ClientRequestToken), as AWS documents it: within the window a
+// repeat of a call that applied, with identical TransactItems, succeeds again
+// and applies nothing (outcome "replayed"); the same token with other
+// TransactItems is IdempotentParameterMismatchException.  AWS does not say
+// what a repeat of a cancelled call does: here a call that did not apply
+// (cancelled, or refused) leaves no trace, and its repeat runs as a new
+// request.  A repeat that arrives while the first call still waits or runs
+// is TransactionInProgressException, as AWS has it.
+//
+// Nothing secret is ever logged: no Authorization header, signature, secret or
+// token, and no item or ClientRequestToken either.
 'use strict';
 
 const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
 const zlib = require('zlib');
+const { createTxnEmulation, cancelledAnswer, reason } = require('./txn_emulation');
 
 // ---------------------------------------------------------------- arguments
 
@@ -83,6 +115,13 @@ const FAKE_NOW = process.env.PROXY_FAKE_NOW ? Date.parse(process.env.PROXY_FAKE_
 if (process.env.PROXY_FAKE_NOW && !Number.isFinite(FAKE_NOW)) usage('PROXY_FAKE_NOW must be an ISO-8601 time');
 const upstream = new URL(opts.upstream);
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const TXN_TOKEN_TTL_MS = process.env.PROXY_TXN_TOKEN_TTL_MS === undefined ? undefined : Number(process.env.PROXY_TXN_TOKEN_TTL_MS);
+if (TXN_TOKEN_TTL_MS !== undefined && !(Number.isFinite(TXN_TOKEN_TTL_MS) && TXN_TOKEN_TTL_MS >= 0)) {
+  usage('PROXY_TXN_TOKEN_TTL_MS must be a number of milliseconds >= 0');
+}
+const txn = createTxnEmulation({ upstream, agent: upstreamAgent, region: opts.region, tokenTtlMs: TXN_TOKEN_TTL_MS });
+// The operations the proxy answers itself instead of forwarding them.
+const EMULATED = { TransactWriteItems: txn.transactWrite, TransactGetItems: txn.transactGet };
 
 // ---------------------------------------------------------------- logging
 
@@ -104,18 +143,18 @@ function logLine(fields) {
 
 let stats;
 function resetStats() {
-  stats = { forwarded: {}, rejected: {}, faults: {}, control: 0, since: new Date().toISOString() };
+  stats = { forwarded: {}, rejected: {}, faults: {}, txn: {}, control: 0, since: new Date().toISOString() };
 }
 resetStats();
 function bump(map, key) { map[key] = (map[key] || 0) + 1; }
 
 let rules = [];
 let nextRuleId = 1;
-const ACTIONS = new Set(['hold', 'drop', 'reset', 'error', 'lose', 'unprocessed']);
+const ACTIONS = new Set(['hold', 'drop', 'reset', 'error', 'lose', 'unprocessed', 'cancel']);
 
 function validateRule(r) {
   if (!r || typeof r !== 'object' || Array.isArray(r)) throw new Error('rule must be a JSON object');
-  if (!ACTIONS.has(r.action)) throw new Error('action must be one of hold, drop, reset, error, lose, unprocessed');
+  if (!ACTIONS.has(r.action)) throw new Error('action must be one of hold, drop, reset, error, lose, unprocessed, cancel');
   if (typeof r.op !== 'string' || !r.op) throw new Error('op is required (an X-Amz-Target operation or "*")');
   if (r.table !== undefined && r.table !== null && typeof r.table !== 'string') throw new Error('table must be a string');
   const count = r.count === undefined || r.count === null ? 1 : Number(r.count);
@@ -137,6 +176,15 @@ function validateRule(r) {
     if (!status) status = /^(InternalServerError|InternalFailure)$/.test(type) ? 500 : /^ServiceUnavailable/.test(type) ? 503 : 400;
     rule.status = status;
     rule.type = type;
+    if (r.message !== undefined && r.message !== null) rule.message = String(r.message);
+  }
+  if (r.action === 'cancel') {
+    if (r.op !== 'TransactWriteItems') throw new Error('cancel needs op TransactWriteItems');
+    rule.reason = r.reason === undefined || r.reason === null ? 'TransactionConflict' : String(r.reason);
+    if (!/^[A-Za-z]+$/.test(rule.reason)) throw new Error('reason must be a cancellation reason code, e.g. TransactionConflict');
+    const index = r.index === undefined || r.index === null ? 0 : Number(r.index);
+    if (!Number.isInteger(index) || index < 0) throw new Error('index must be an integer >= 0');
+    rule.index = index;
     if (r.message !== undefined && r.message !== null) rule.message = String(r.message);
   }
   return rule;
@@ -210,6 +258,11 @@ function requestId() {
 function sendJsonError(res, status, type, message) {
   const body = { __type: qualifiedType(type) };
   if (message !== undefined && message !== null) body.message = message;
+  sendJson(res, status, body);
+}
+
+// An answer of the proxy's own, with the headers DynamoDB sends.
+function sendJson(res, status, body) {
   const buf = Buffer.from(JSON.stringify(body));
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, {
@@ -492,20 +545,28 @@ function forwardUnprocessed(req, res, op, body, log) {
   });
 }
 
-// Sends the request upstream; calls back with (err, upstreamResponse).
+// Sends the request upstream; calls back with (err, upstreamResponse).  The
+// request holds the transaction lock shared until its answer has been read,
+// so that it never sees an emulated write transaction half applied.
 function forward(req, body, cb) {
-  const up = http.request({
-    protocol: upstream.protocol,
-    hostname: upstream.hostname,
-    port: upstream.port,
-    method: req.method,
-    path: req.url,
-    headers: forwardHeaders(req, body.length),
-    agent: upstreamAgent,
-  }, (ures) => cb(null, ures));
-  up.on('error', (err) => cb(err));
-  up.end(body);
-  return up;
+  txn.lock.shared().then((release) => {
+    const up = http.request({
+      protocol: upstream.protocol,
+      hostname: upstream.hostname,
+      port: upstream.port,
+      method: req.method,
+      path: req.url,
+      headers: forwardHeaders(req, body.length),
+      agent: upstreamAgent,
+    }, (ures) => {
+      ures.once('end', release);
+      ures.once('close', release);
+      ures.once('error', release);
+      cb(null, ures);
+    });
+    up.on('error', (err) => { release(); cb(err); });
+    up.end(body);
+  });
 }
 
 // ---------------------------------------------------------------- request handling
@@ -569,7 +630,8 @@ function handleControl(req, res, body) {
       if (url.searchParams.has('op')) n = sum(stats.forwarded, url.searchParams.get('op'));
       else if (url.searchParams.has('rejected')) n = sum(stats.rejected, url.searchParams.get('rejected'));
       else if (url.searchParams.has('fault')) n = sum(stats.faults, url.searchParams.get('fault'));
-      else throw new Error('count needs op=, rejected= or fault=');
+      else if (url.searchParams.has('txn')) n = sum(stats.txn, url.searchParams.get('txn'));
+      else throw new Error('count needs op=, rejected=, fault= or txn=');
       return send(200, `${n}\n`, 'text/plain');
     }
     if (path === '/__proxy/health') return send(200, 'ok\n', 'text/plain');
@@ -608,8 +670,32 @@ function handle(req, res) {
     const action = rule ? rule.action : 'forward';
     if (rule) bump(stats.faults, action);
 
+    if (op === 'CreateTable' || op === 'DeleteTable' || op === 'UpdateTable') {
+      // Key schemas the emulation knows may be about to change.
+      txn.forgetTable(tables[0]);
+      res.once('finish', () => txn.forgetTable(tables[0]));
+    }
+
+    // The emulated operations, answered by the proxy itself.
+    const doEmulate = (outcome) => {
+      bump(stats.forwarded, op);
+      EMULATED[op](body).then((answer) => {
+        if (op === 'TransactWriteItems') bump(stats.txn, answer.outcome);
+        const what = `${outcome}:txn-${answer.outcome}`;
+        if (action === 'lose') {
+          req.socket.destroy();
+          log(answer.status, `lose:txn-${answer.outcome}`);
+          return;
+        }
+        if (req.socket.destroyed) { log(answer.status, `${what}:client-gone`); return; }
+        sendJson(res, answer.status, answer.body);
+        log(answer.status, what, answer.status === 200 ? {} : { error: String(answer.body.__type).replace(/.*#/, '') });
+      });
+    };
+
     const doForward = (outcome) => {
       if (req.socket.destroyed) { log('-', `${outcome}:client-gone`); return; }
+      if (EMULATED[op]) return doEmulate(outcome);
       bump(stats.forwarded, op);
       forward(req, body, (err, ures) => {
         if (err) {
@@ -667,7 +753,22 @@ function handle(req, res) {
         return;
       case 'lose':
         return doForward('lose');
+      case 'cancel': {
+        // A cancellation that applied nothing, e.g. a conflict with another transaction.
+        let n = 1;
+        try { n = Math.max(1, JSON.parse(body.toString('utf8')).TransactItems.length || 1); } catch (e) { /* one reason */ }
+        const at = Math.min(rule.index, n - 1);
+        const reasons = [];
+        for (let i = 0; i < n; i++) reasons.push(i === at ? reason(rule.reason, rule.message) : reason('None'));
+        const answer = cancelledAnswer(reasons);
+        bump(stats.txn, 'cancelled');
+        sendJson(res, answer.status, answer.body);
+        log(answer.status, `cancel:${rule.reason}`);
+        return;
+      }
       case 'unprocessed':
+        // A transaction has no partial answer: it runs as usual.
+        if (EMULATED[op]) return doForward('unprocessed-ignored');
         return forwardUnprocessed(req, res, op, body, log);
       default:
         return doForward('forwarded');
