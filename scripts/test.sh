@@ -8,10 +8,12 @@
 # tests, starts dynalite, the SigV4/fault proxy and a throw-away PostgreSQL
 # cluster, then runs every pg_regress test in sql/ (sorted) and every isolation
 # spec in specs/ (sorted).  NAMEs pick a subset: a test of sql/, a spec of specs/,
-# or `unit` for the unit tests.  --keep leaves the services running afterwards.
+# `unit` for the unit tests, or `proxy_txn` for the proxy's transaction emulation.
+# --keep leaves the services running afterwards.
 # The unit tests that need a backend are the pg_regress test unit_backend; the
 # test-only extension it runs (test/unit/backend/) is built, warning-free, and
 # installed before pg_regress whenever that test is among those to run.
+# test/proxy_txn.test.js (node:test) starts a dynalite and a proxy of its own.
 #
 # Each pg_regress test and each spec gets a fresh database and a proxy with no
 # rule and zeroed counters.  Their psql sessions (and `\!` commands) see:
@@ -34,7 +36,7 @@ set -uo pipefail
 # shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 names=()
 while [ $# -gt 0 ]; do
@@ -67,10 +69,12 @@ if [ -d "$REPO/specs" ]; then
 fi
 
 run_unit=0
+run_proxy_txn=0
 sql_tests=()
 specs=()
 if [ ${#names[@]} -eq 0 ]; then
 	run_unit=1
+	run_proxy_txn=1
 	sql_tests=("${all_sql[@]}")
 	specs=("${all_specs[@]}")
 else
@@ -80,12 +84,14 @@ else
 		n=${n%.spec}
 		if [ "$n" = unit ]; then
 			run_unit=1
+		elif [ "$n" = proxy_txn ]; then
+			run_proxy_txn=1
 		elif [ -f "$REPO/sql/$n.sql" ]; then
 			sql_tests+=("$n")
 		elif [ -f "$REPO/specs/$n.spec" ]; then
 			specs+=("$n")
 		else
-			kit_die "no test named '$n' (not sql/$n.sql, specs/$n.spec or 'unit')"
+			kit_die "no test named '$n' (not sql/$n.sql, specs/$n.spec, 'unit' or 'proxy_txn')"
 		fi
 	done
 fi
@@ -182,6 +188,25 @@ if [ $run_unit = 1 ]; then
 				fi
 			fi
 		done
+	fi
+fi
+
+# ---------------------------------------------------------------- the proxy's transactions
+
+# test/proxy_txn.test.js: one test, whatever its node:test cases number.
+if [ $run_proxy_txn = 1 ]; then
+	kit_say "proxy transaction emulation (test/proxy_txn.test.js)"
+	rc=0
+	kit_run "$RESULTS/proxy_txn.log" "$TEST_TIMEOUT" env DDB_ACCESS_KEY_ID="$KIT_ACCESS_KEY_ID" \
+		DDB_SECRET_ACCESS_KEY="$KIT_SECRET_ACCESS_KEY" node "$REPO/test/proxy_txn.test.js" || rc=$?
+	if [ $rc -eq 0 ] && grep -q '^# fail 0$' "$RESULTS/proxy_txn.log"; then
+		PASS=$((PASS + 1))
+		printf '%-40s ... ok (%s node:test cases)\n' proxy_txn "$(sed -n 's/^# pass //p' "$RESULTS/proxy_txn.log")"
+	else
+		printf '%-40s ... FAILED (results/proxy_txn.log)\n' proxy_txn
+		sed -n '/^not ok/,/^ *stack:/p' "$RESULTS/proxy_txn.log" | grep -v '^ *stack:' | head -n 40 | sed 's/^/    /' >&2
+		[ $rc -eq 124 ] && kit_warn "proxy_txn: timed out after ${TEST_TIMEOUT}s"
+		fail "proxy_txn"
 	fi
 fi
 
