@@ -9,6 +9,7 @@ OBJS = \
 	src/analyze.o \
 	src/batch_join.o \
 	src/modify.o \
+	src/write_buffer.o \
 	src/ddb_write.o \
 	src/ddb_request.o \
 	src/attr_value.o \

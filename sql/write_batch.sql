@@ -1,8 +1,10 @@
--- Bulk INSERT: with batch_size, PostgreSQL hands rows over in batches and
--- a batch's conditional writes go out at once, each on its own kept-alive
--- connection.  A batch is checked whole before any of it is sent.  The
--- table option insert_mode 'put' is dynastore's plain Put instead: an
--- upsert with no condition, through BatchWriteItem, 25 items a request.
+-- Bulk INSERT: a statement's creates go out when it has produced them all,
+-- as TransactWriteItems of up to 100 records, several at once: up to 100
+-- records, a statement applies all or nothing.  batch_size is how many
+-- rows PostgreSQL hands over at once (it matters for ON CONFLICT DO
+-- NOTHING, whose rows go out batch by batch).  The table option
+-- insert_mode 'put' is dynastore's plain Put instead: an upsert with no
+-- condition, through BatchWriteItem, 25 items a request.
 CREATE EXTENSION IF NOT EXISTS dynastore_fdw;
 \getenv endpoint DDB_ENDPOINT
 \getenv key_id DDB_ACCESS_KEY_ID
@@ -25,11 +27,12 @@ ALTER SERVER bat_srv OPTIONS (ADD batch_size '25');
 CREATE FOREIGN TABLE bat_t (name text, version bigint, value text)
   SERVER bat_srv OPTIONS (table 'bat_items', partition 'p', batch_size '50');
 
--- 120 rows in batches of 50: one conditional PutItem each, 120 in all
+-- 120 rows: two transactions, of 100 and 20 records
 EXPLAIN (COSTS OFF)
   INSERT INTO bat_t (name, value) SELECT 'k' || i, 'v' FROM generate_series(1, 120) i;
 \! "$DDB_TEST_DIR"/proxyctl stats-reset
 INSERT INTO bat_t (name, value) SELECT 'k' || i, 'v' FROM generate_series(1, 120) i;
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
 \! "$DDB_TEST_DIR"/proxyctl count PutItem
 SELECT count(*), min(version), max(version) FROM bat_t;
 -- the table's option overrides the server's
@@ -44,13 +47,24 @@ EXPLAIN (COSTS OFF) INSERT INTO bat_t (name) VALUES ('x') RETURNING version;
 INSERT INTO bat_t (name, value) SELECT 'n' || i, 'v' FROM generate_series(1, 9) i
   UNION ALL SELECT '', 'bad';
 \echo :LAST_ERROR_SQLSTATE
-\! "$DDB_TEST_DIR"/proxyctl count PutItem
--- keys that exist: 23505 for the first of them; the batch's other writes
--- were sent with it and stand (each statement's writes are applied as it
--- runs)
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
+-- keys that exist: 23505 for the first of them, and nothing of the
+-- statement is written (one transaction)
 INSERT INTO bat_t (name, value) SELECT 'k' || i, 'again' FROM generate_series(115, 124) i;
 \echo :LAST_ERROR_SQLSTATE
 SELECT name, version, value FROM bat_t WHERE name >= 'k115' AND name < 'k125' ORDER BY name;
+-- a key twice in one statement: the second row is the duplicate, and
+-- nothing is sent
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+INSERT INTO bat_t (name, value) VALUES ('twice', 'first'), ('other', 'x'), ('twice', 'second');
+\echo :LAST_ERROR_SQLSTATE
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
+-- 250 rows, one of which exists: three transactions; the one with the
+-- duplicate applies nothing, and the error says what the others wrote
+INSERT INTO bat_t (name, value) SELECT 'm' || i, 'v' FROM generate_series(1, 250) i
+  UNION ALL SELECT 'k1', 'dup';
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) FROM bat_t WHERE name LIKE 'm%';
 -- ON CONFLICT DO NOTHING skips them and counts only the rows written
 INSERT INTO bat_t (name, value) SELECT 'k' || i, 'again' FROM generate_series(120, 130) i
   ON CONFLICT DO NOTHING;
@@ -63,11 +77,10 @@ c1	copied
 c2	copied
 c3	copied
 \.
-\! "$DDB_TEST_DIR"/proxyctl count PutItem
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
 SELECT name, version, value FROM bat_t WHERE name LIKE 'c%' ORDER BY name;
 
--- insert_mode 'put': BatchWriteItem, 25 items a request, the requests of
--- a batch at once; no condition, whole items replaced, version 1 (which
+-- insert_mode 'put': BatchWriteItem, 25 items a request, all at once; no condition, whole items replaced, version 1 (which
 -- is why it is for loading, not for records that apps update meanwhile)
 CREATE FOREIGN TABLE bat_put (name text, version bigint, value text, fields jsonb)
   SERVER bat_srv OPTIONS (table 'bat_items', partition 'put', batch_size '100',

@@ -149,11 +149,11 @@ INSERT INTO ins_attrs (name, n) VALUES ('f', 'NaN');
 \echo :LAST_ERROR_SQLSTATE
 \! "$DDB_TEST_DIR"/proxyctl count PutItem
 SELECT count(*) FROM ins_t WHERE name IN ('f', 'big');
--- rows go one at a time (batch_size 1, the default): the rows before a
--- bad one are written, and stay written (see write_batch for batches)
+-- a statement's rows go out together once all are checked: a bad row
+-- means nothing of the statement is written
 INSERT INTO ins_t (name, value) VALUES ('ok1', 'fine'), ('', 'bad');
 \echo :LAST_ERROR_SQLSTATE
-\! "$DDB_TEST_DIR"/proxyctl count PutItem
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
 SELECT name, version, value FROM ins_t WHERE name = 'ok1';
 -- a table without a name column cannot be inserted into
 CREATE FOREIGN TABLE ins_noname (value text)

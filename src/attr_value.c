@@ -293,6 +293,19 @@ attr_to_datum(DsColumn *col, JsonbValue *av, bool *isnull)
 		return (Datum) 0;
 	}
 
+	/*
+	 * A version that is not a number would condition every write on a value
+	 * DynamoDB never matches: refuse it where it is read.
+	 */
+	if (col->role == DS_ROLE_VERSION && !TAG_IS(&parts, "N"))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("attribute \"%s\" of the record is not a number",
+						col->attribute),
+				 errdetail("It is of DynamoDB type %s; dynastore keeps the version as N.",
+						   parts.tag),
+				 errhint("Rewrite the attribute as a number with another tool, or map the column to another attribute.")));
+
 	/* bytes: base64 text (dynastore's way) or B */
 	if (t == BYTEAOID)
 		return PointerGetDatum(attr_bytes(&parts));

@@ -177,6 +177,7 @@ typedef struct DdbCall
 	TimestampTz not_before;		/* backoff: no attempt before this */
 	bool		uncertain;		/* an earlier attempt may have applied */
 	bool		maybe_applied;	/* for the error of a failed call */
+	TimestampTz first_start;	/* of the first attempt */
 } DdbCall;
 
 /*
@@ -195,6 +196,8 @@ static void ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep,
 static void ddb_finish(DdbCall *call, CURLcode result);
 static void ddb_detach(DdbCall *call);
 static bool ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries);
+static void ddb_keep_failure(const AwsConfig *cfg, const DdbEndpoint *ep,
+							 DdbCall *call);
 static void ddb_raise_failed(const AwsConfig *cfg, const DdbEndpoint *ep,
 							 DdbCall *call) pg_attribute_noreturn();
 static void ddb_curl_ensure(void);
@@ -247,6 +250,8 @@ aws_dynamodb_call(const AwsConfig *cfg, const char *operation,
 	req.body_len = body_len;
 	req.retry = retry_safe ? AWS_RETRY_SAFE : AWS_RETRY_UNSENT;
 	req.accepted_errors = accepted_errors;
+	req.keep_failure = false;
+	req.give_up_after_ms = 0;
 	req.response = NULL;
 	aws_dynamodb_call_many(cfg, &req, 1, 1, stats);
 	return req.response;
@@ -389,7 +394,11 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 				if (call == NULL)
 					continue;
 				ddb_finish(call, msg->data.result);
-				if (!ddb_judge(cfg, call, max_retries) && failed == NULL)
+				if (ddb_judge(cfg, call, max_retries))
+					continue;
+				if (call->req->keep_failure && call->maybe_applied)
+					ddb_keep_failure(cfg, ep, call);
+				else if (failed == NULL)
 					failed = call;
 			}
 
@@ -572,7 +581,8 @@ ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
 	att = call->att;
 	att->result = CURLE_FAILED_INIT;
 	att->response.cxt = CurrentMemoryContext;
-	call->attempts++;
+	if (call->attempts++ == 0)
+		call->first_start = GetCurrentTimestamp();
 	call->handle = slot;
 
 	headers = ddb_header_append(headers, psprintf("Host: %s", ep->host));
@@ -695,6 +705,12 @@ ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries)
 	char	   *message = NULL;
 	bool		throttled;
 
+	/* a resend past the caller's window might no longer be idempotent */
+	if (req->give_up_after_ms > 0 &&
+		TimestampDifferenceExceeds(call->first_start, GetCurrentTimestamp(),
+								   (int) req->give_up_after_ms))
+		can_retry = false;
+
 	if (att->response.too_large)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
@@ -774,6 +790,46 @@ ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries)
 		 (type && ddb_type_in(type, ddb_server_errors)));
 	call->state = DDB_CALL_FAILED;
 	return false;
+}
+
+/*
+ * Hand a call that ddb_judge found failed back to its caller instead of
+ * raising: the response says what happened, and whether it may have
+ * applied.
+ */
+static void
+ddb_keep_failure(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call)
+{
+	DdbAttempt *att = call->att;
+	AwsResponse *res = palloc0(sizeof(AwsResponse));
+	const char *note = ddb_attempts_note(call->attempts);
+
+	res->status = (int) att->status;
+	res->body = pstrdup("");
+	res->failed = true;
+	res->uncertain = call->uncertain;
+	res->maybe_applied = call->maybe_applied;
+	if (att->result != CURLE_OK)
+		res->failure = psprintf("No answer from %s: %s%s", ep->display,
+								ddb_sentence(att->errbuf[0] ? att->errbuf :
+											 curl_easy_strerror(att->result)),
+								note);
+	else
+	{
+		char	   *type = NULL;
+		char	   *message = NULL;
+
+		ddb_parse_error_body(cfg, att, &type, &message);
+		res->error_type = type;
+		res->error_message = message;
+		res->failure = psprintf("DynamoDB answered HTTP %ld%s%s%s%s", att->status,
+								type ? " " : "", type ? type : "",
+								message ? ": " : ".",
+								message ? ddb_sentence(message) : "");
+		res->failure = psprintf("%s%s", res->failure, note);
+	}
+	call->req->response = res;
+	call->state = DDB_CALL_DONE;
 }
 
 /* Raise the error of a call that ddb_judge found failed. */

@@ -47,6 +47,15 @@ typedef struct AwsResponse
 	 * effect.  Only AWS_RETRY_CHECKED requests are retried after that.
 	 */
 	bool		uncertain;
+
+	/*
+	 * Set only for a request with keep_failure that failed for good: the
+	 * error was not raised, and this says what it was.  maybe_applied tells
+	 * whether DynamoDB may have run it all the same.
+	 */
+	bool		failed;
+	bool		maybe_applied;
+	char	   *failure;		/* a sentence, no secret in it */
 } AwsResponse;
 
 /*
@@ -91,6 +100,11 @@ typedef struct AwsRequest
 	size_t		body_len;
 	AwsRetry	retry;
 	const char *const *accepted_errors;
+	bool		keep_failure;	/* return a failure after which the request
+								 * may have applied in the response, instead
+								 * of raising it */
+	long		give_up_after_ms;	/* no retry this long after the first
+									 * attempt started; 0: no limit */
 	AwsResponse *response;		/* out: set when the request completed */
 } AwsRequest;
 

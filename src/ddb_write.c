@@ -15,6 +15,9 @@
  *			condition: the version read, and not expired.
  *	delete	DeleteItem, condition: the version read.
  *
+ * Each comes in two shapes: a request of its own, or an action of a
+ * TransactWriteItems, which applies at most once however often it is sent.
+ *
  * A record without a version (written by another tool) is matched by the
  * version's absence, and must still exist.
  *
@@ -99,19 +102,41 @@ ddb_write_item(const DdbKey *key, List *attrs)
 }
 
 /*
+ * Close the members of one write: as a whole request (PutItem, UpdateItem,
+ * DeleteItem) that reports its capacity, or as one action of a
+ * TransactWriteItems ({"Put":{...}}) that returns the item as it was when
+ * its condition fails, for the error message.
+ */
+static char *
+finish_write(StringInfo members, const char *action, DdbWriteShape shape)
+{
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	if (shape == DDB_WRITE_REQUEST)
+		appendStringInfo(&buf, "{%s,\"ReturnConsumedCapacity\":\"TOTAL\"}",
+						 members->data);
+	else
+		appendStringInfo(&buf, "{\"%s\":{%s,\"ReturnValuesOnConditionCheckFailure\":\"ALL_OLD\"}}",
+						 action, members->data);
+	pfree(members->data);
+	return buf.data;
+}
+
+/*
  * PutItem of a new record (item from ddb_write_item), conditioned on no
  * live record having its key.  A non-number "expires" counts as expired,
  * as it does for reads; attribute_type needs the attribute to exist, hence
  * the attribute_exists beside it.
  */
 char *
-ddb_write_create(const char *table, const DdbKey *key, const char *item,
-				 int64 now)
+ddb_write_create(const char *table, const char *item, int64 now,
+				 DdbWriteShape shape)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "{\"TableName\":");
+	appendStringInfoString(&buf, "\"TableName\":");
 	ddb_json_string(&buf, table);
 	appendStringInfo(&buf, ",\"Item\":%s", item);
 	appendStringInfoString(&buf,
@@ -122,8 +147,7 @@ ddb_write_create(const char *table, const DdbKey *key, const char *item,
 					 ",\"ExpressionAttributeValues\":{\":now\":{\"N\":\"" INT64_FORMAT "\"},"
 					 "\":num\":{\"S\":\"N\"}}",
 					 now);
-	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
-	return buf.data;
+	return finish_write(&buf, "Put", shape);
 }
 
 /*
@@ -166,13 +190,12 @@ append_condition_values(StringInfo buf, bool has_version, int64 version,
 /*
  * UpdateItem of a record read at version (or without one): ADD version 1,
  * SET of the attributes with a value, REMOVE of the others, conditioned on
- * the version and on the record not having expired.  The answer carries
- * the whole new item when return_all, else the updated attributes, which
- * include the new version.
+ * the version and on the record not having expired.
  */
 char *
 ddb_write_update(const char *table, const DdbKey *key, List *attrs,
-				 bool has_version, int64 version, int64 now, bool return_all)
+				 bool has_version, int64 version, int64 now,
+				 DdbWriteShape shape)
 {
 	StringInfoData buf;
 	StringInfoData expr;
@@ -181,7 +204,7 @@ ddb_write_update(const char *table, const DdbKey *key, List *attrs,
 
 	initStringInfo(&buf);
 	initStringInfo(&expr);
-	appendStringInfoString(&buf, "{\"TableName\":");
+	appendStringInfoString(&buf, "\"TableName\":");
 	ddb_json_string(&buf, table);
 	appendStringInfoChar(&buf, ',');
 	append_key(&buf, key);
@@ -241,12 +264,10 @@ ddb_write_update(const char *table, const DdbKey *key, List *attrs,
 		appendStringInfo(&buf, ",\":a%d\":%s", foreach_current_index(lc),
 						 attr->value);
 	}
-	appendStringInfo(&buf, "},\"ReturnValues\":\"%s\"",
-					 return_all ? "ALL_NEW" : "UPDATED_NEW");
-	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
+	appendStringInfoChar(&buf, '}');
 
 	pfree(expr.data);
-	return buf.data;
+	return finish_write(&buf, "Update", shape);
 }
 
 /*
@@ -256,12 +277,12 @@ ddb_write_update(const char *table, const DdbKey *key, List *attrs,
  */
 char *
 ddb_write_delete(const char *table, const DdbKey *key, bool has_version,
-				 int64 version)
+				 int64 version, DdbWriteShape shape)
 {
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfoString(&buf, "{\"TableName\":");
+	appendStringInfoString(&buf, "\"TableName\":");
 	ddb_json_string(&buf, table);
 	appendStringInfoChar(&buf, ',');
 	append_key(&buf, key);
@@ -275,6 +296,30 @@ ddb_write_delete(const char *table, const DdbKey *key, bool has_version,
 		appendStringInfoString(&buf,
 							   ",\"ConditionExpression\":\"attribute_exists(#n) AND attribute_not_exists(#v)\""
 							   ",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#v\":\"version\"}");
+	return finish_write(&buf, "Delete", shape);
+}
+
+/*
+ * TransactWriteItems of actions (from the functions above, shaped as
+ * DDB_WRITE_ACTION), at most DDB_MAX_TRANSACT_ACTIONS of them, no item
+ * twice.  The token makes a resend of the same body apply at most once.
+ */
+char *
+ddb_write_transaction(char **actions, int nactions, const char *token)
+{
+	StringInfoData buf;
+
+	Assert(nactions > 0 && nactions <= DDB_MAX_TRANSACT_ACTIONS);
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"TransactItems\":[");
+	for (int i = 0; i < nactions; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		appendStringInfoString(&buf, actions[i]);
+	}
+	appendStringInfoString(&buf, "],\"ClientRequestToken\":");
+	ddb_json_string(&buf, token);
 	appendStringInfoString(&buf, ",\"ReturnConsumedCapacity\":\"TOTAL\"}");
 	return buf.data;
 }

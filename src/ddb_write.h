@@ -21,6 +21,9 @@
 
 #define DDB_MAX_ITEM_SIZE		(400 * 1024)	/* bytes of names and values */
 #define DDB_MAX_BATCH_WRITE		25	/* items of one BatchWriteItem */
+#define DDB_MAX_TRANSACT_ACTIONS	100 /* actions of one TransactWriteItems */
+#define DDB_MAX_TRANSACT_BYTES	(4 * 1024 * 1024)	/* its items' size */
+#define DDB_MAX_TOKEN_LEN		36	/* of a ClientRequestToken */
 
 /* One attribute to write. */
 typedef struct DdbAttr
@@ -38,18 +41,28 @@ typedef struct DdbKey
 	const char *name;			/* the record key */
 } DdbKey;
 
+/* A write as a request of its own, or as an action of a transaction. */
+typedef enum DdbWriteShape
+{
+	DDB_WRITE_REQUEST,
+	DDB_WRITE_ACTION
+} DdbWriteShape;
+
 extern DdbAttr *ddb_attr_make(const char *name, char *value, size_t value_size);
 extern size_t ddb_key_size(const DdbKey *key);
 
 extern char *ddb_write_item(const DdbKey *key, List *attrs);
-extern char *ddb_write_create(const char *table, const DdbKey *key,
-							  const char *item, int64 now);
+extern char *ddb_write_create(const char *table, const char *item,
+							  int64 now, DdbWriteShape shape);
 extern char *ddb_write_batch_put(const char *table, List *items);
 extern char *ddb_write_update(const char *table, const DdbKey *key,
 							  List *attrs, bool has_version, int64 version,
-							  int64 now, bool return_all);
+							  int64 now, DdbWriteShape shape);
 extern char *ddb_write_delete(const char *table, const DdbKey *key,
-							  bool has_version, int64 version);
+							  bool has_version, int64 version,
+							  DdbWriteShape shape);
+extern char *ddb_write_transaction(char **actions, int nactions,
+								   const char *token);
 extern char *ddb_write_get(const char *table, const DdbKey *key);
 
 #endif							/* DDB_WRITE_H */

@@ -40,16 +40,21 @@
 #include "option.h"
 #include "pushdown.h"
 #include "scan.h"
+#include "write_buffer.h"
 
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-/* Offer the batched key join to the planner. */
+/*
+ * Offer the batched key join to the planner, and send each statement's
+ * writes when it has finished.
+ */
 void
 _PG_init(void)
 {
 	ds_batch_join_init();
+	ds_write_buffer_init();
 }
 
 /* Rows assumed in a partition that was never analyzed. */

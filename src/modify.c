@@ -11,14 +11,13 @@
  * and, for UPDATE, the fields as read, from which the attributes to remove
  * are worked out.
  *
- * A write whose answer is lost is sent again, which cannot apply it twice:
- * after the first attempt applied, the retry's condition fails.  A failed
- * condition after an uncertain attempt is therefore settled by a strongly
- * consistent read: when the record is exactly what the write made of it,
- * the write applied and the statement goes on.
+ * Nothing is sent from here: each write goes to the statement's write
+ * buffer (write_buffer.c), which sends them all when the statement has
+ * produced them, exactly once and, up to 100 records, all or nothing.
+ * Only INSERT ... ON CONFLICT DO NOTHING sends each batch at once, since
+ * the executor must know which rows were inserted.
  *
- * Nothing here is transactional: each write is applied when the statement
- * executes it, and ROLLBACK does not undo it.
+ * ROLLBACK does not undo what a statement wrote.
  *
  *-------------------------------------------------------------------------
  */
@@ -52,6 +51,7 @@
 #include "ddb_write.h"
 #include "modify.h"
 #include "option.h"
+#include "write_buffer.h"
 
 /* Positions in ModifyTable.fdw_private, written by ds_plan_modify. */
 enum DsModifyPrivate
@@ -66,9 +66,6 @@ enum DsModifyPrivate
 #define DS_JUNK_VERSION		"ds_version"
 #define DS_JUNK_FIELDS		"ds_fields"
 #define DS_JUNK_ROW			"ds_wholerow"
-
-static const char *const ds_conditional_errors[] =
-{"ConditionalCheckFailedException", NULL};
 
 typedef struct DsModifyState
 {
@@ -85,7 +82,7 @@ typedef struct DsModifyState
 	const char **claimed;		/* attributes no fields member may take */
 	int			nclaimed;
 
-	List	   *target_attrs;	/* UPDATE: the columns assigned */
+	List	   *target_attrs;	/* UPDATE: the columns written */
 	bool		do_nothing;		/* INSERT ... ON CONFLICT DO NOTHING */
 
 	/* row identity columns in the subplan's output */
@@ -98,21 +95,15 @@ typedef struct DsModifyState
 	MemoryContext temp_cxt;		/* reset per row or batch */
 	MemoryContext batch_cxt;	/* the array a batch insert returns */
 
-	/* for EXPLAIN ANALYZE */
-	AwsCallStats stats;
-	long		written;
-	long		conflicts;
-	long		checks;			/* reads that settled an uncertain write */
-	double		capacity;		/* write capacity units consumed */
+	DsWriteBuffer *buffer;		/* the statement's writes */
+	DsWriteStats stats;			/* for EXPLAIN ANALYZE */
 } DsModifyState;
 
-/* A row of an INSERT, ready to send. */
+/* A row of an INSERT, ready for the buffer. */
 typedef struct DsPendingRow
 {
-	DdbKey		key;			/* UTF-8, for the wire */
-	DdbKey		shown;			/* in the database encoding, for messages */
-	char	   *item;			/* the whole item as JSON */
-	bool		applied;
+	DsWrite		write;
+	DsWrite    *buffered;		/* the buffer's copy; NULL: not written */
 } DsPendingRow;
 
 static DsColumn *column_of_role(DsColumn *columns, int ncolumns,
@@ -132,9 +123,6 @@ static int	insert_rows(DsModifyState *st, ResultRelInfo *rinfo,
 						TupleTableSlot **inserted);
 static void prepare_insert(DsModifyState *st, TupleTableSlot *slot,
 						   DsPendingRow *row);
-static void create_rows(DsModifyState *st, DsPendingRow *rows, int nrows);
-static void put_rows(DsModifyState *st, DsPendingRow *rows, int nrows);
-static void put_segment(DsModifyState *st, List *items);
 static void check_key(DsModifyState *st, DdbKey *key);
 static void check_field_names(DsModifyState *st, List *attrs);
 static List *add_attr(List *attrs, DdbAttr *attr, DsColumn *col,
@@ -146,24 +134,17 @@ static size_t row_size(DsModifyState *st, TupleTableSlot *slot,
 static void identity_of(DsModifyState *st, TupleTableSlot *planSlot,
 						DdbKey *key, DdbKey *shown, bool *has_version,
 						int64 *version);
+static List *row_attrs(DsModifyState *st, TupleTableSlot *slot,
+					   List **owners);
+static void check_version_room(DsModifyState *st, const DdbKey *shown,
+							   bool has_version, int64 version);
 static Jsonb *parse_item(const char *json, const char *operation);
-static JsonbContainer *read_back(DsModifyState *st, const DdbKey *key);
-static bool items_equal(JsonbContainer *a, JsonbContainer *b);
-static bool update_applied(JsonbContainer *item, List *attrs,
-						   bool has_version, int64 version);
-static int64 item_version(JsonbContainer *item, int64 otherwise);
 static void fill_from_item(DsModifyState *st, TupleTableSlot *slot,
 						   JsonbContainer *item);
 static void set_version(DsModifyState *st, TupleTableSlot *slot,
 						int64 version);
-static void conflict_error(DsModifyState *st, const char *verb,
-						   const DdbKey *shown, bool has_version,
-						   int64 version) pg_attribute_noreturn();
-static void duplicate_error(DsModifyState *st, const DdbKey *shown)
-			pg_attribute_noreturn();
-static void note_capacity(DsModifyState *st, Jsonb *answer);
-static Jsonb *answer_of(DsModifyState *st, AwsResponse *res,
-						const char *operation);
+static void show_as_stored(DsModifyState *st, TupleTableSlot *slot);
+static char *normalized_number(char *av);
 
 
 /* ---------------------------------------------------------------------
@@ -437,6 +418,23 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 	st->claimed = attr_claimed_names(st->columns, st->ncolumns,
 									 &st->nclaimed);
 
+	/*
+	 * A BEFORE UPDATE trigger may change any column, not only those the
+	 * statement assigns: write them all (the row holds every column).
+	 */
+	if (operation == CMD_UPDATE && rinfo->ri_TrigDesc &&
+		rinfo->ri_TrigDesc->trig_update_before_row)
+	{
+		st->target_attrs = NIL;
+		for (int i = 0; i < st->ncolumns; i++)
+			if (st->columns[i].role == DS_ROLE_VALUE ||
+				st->columns[i].role == DS_ROLE_EXPIRES ||
+				st->columns[i].role == DS_ROLE_ATTRIBUTE ||
+				st->columns[i].role == DS_ROLE_FIELDS)
+				st->target_attrs = lappend_int(st->target_attrs,
+											   st->columns[i].attnum);
+	}
+
 	if (operation == CMD_INSERT)
 	{
 		if (st->name_col == NULL)
@@ -453,6 +451,7 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 					 errhint("Use insert_mode 'create' to skip records that exist.")));
 	}
 
+	st->buffer = ds_write_buffer(estate, st->opts);
 	st->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										 "dynastore_fdw modify",
 										 ALLOCSET_DEFAULT_SIZES);
@@ -513,9 +512,11 @@ ds_exec_batch_insert(EState *estate, ResultRelInfo *rinfo,
 }
 
 /*
- * Insert rows: check them all, then send them.  No row is sent when any
- * of them is invalid.  Returns how many were inserted, and their slots in
- * inserted[].
+ * Insert rows: check them all, then hand them to the statement's buffer.
+ * A key the statement writes already is a duplicate, as a second row with
+ * one key is in a local table with a unique index.  Under ON CONFLICT DO
+ * NOTHING the rows go out at once, and those that found a record are
+ * skipped.  Returns how many were inserted, and their slots in inserted[].
  */
 static int
 insert_rows(DsModifyState *st, ResultRelInfo *rinfo, TupleTableSlot **slots,
@@ -535,24 +536,82 @@ insert_rows(DsModifyState *st, ResultRelInfo *rinfo, TupleTableSlot **slots,
 		prepare_insert(st, slots[i], &rows[i]);
 	}
 
-	if (st->opts->insert_mode == DS_INSERT_PUT)
-		put_rows(st, rows, nslots);
-	else
-		create_rows(st, rows, nslots);
+	for (int i = 0; i < nslots; i++)
+	{
+		bool		already;
+
+		rows[i].buffered = ds_write_add(st->buffer, &rows[i].write,
+										st->opts->table, &already);
+		if (already && !st->do_nothing)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("key already exists in foreign table \"%s\"",
+							RelationGetRelationName(st->rel)),
+					 errdetail("Key (id, name)=(%s, %s) is written twice by this statement. Nothing of the statement was written.",
+							   rows[i].write.shown.id, rows[i].write.shown.name),
+					 errhint("Give each row its own key, or use INSERT ... ON CONFLICT DO NOTHING to keep the first.")));
+	}
+	if (st->do_nothing)
+		ds_write_flush(st->buffer);
 
 	for (int i = 0; i < nslots; i++)
 	{
-		if (!rows[i].applied)
+		if (rows[i].buffered == NULL ||
+			(st->do_nothing && rows[i].buffered->outcome != DS_OUTCOME_APPLIED))
 			continue;
 		if (rinfo->ri_projectReturning != NULL)
 			fill_from_item(st, slots[i],
-						   &parse_item(rows[i].item, "PutItem")->root);
+						   &parse_item(rows[i].write.item, "PutItem")->root);
+		else
+			set_version(st, slots[i], 1);
 		inserted[ninserted++] = slots[i];
 	}
-	st->written += ninserted;
 
 	MemoryContextSwitchTo(oldcxt);
 	return ninserted;
+}
+
+/*
+ * The attributes of a row's columns and fields that have a value, in
+ * dynastore's order; owners gets the column of each.
+ */
+static List *
+row_attrs(DsModifyState *st, TupleTableSlot *slot, List **owners)
+{
+	List	   *attrs = NIL;
+
+	for (int i = 0; i < st->ncolumns; i++)
+	{
+		DsColumn   *col = &st->columns[i];
+		int			idx = col->attnum - 1;
+
+		if (col->role == DS_ROLE_VALUE || col->role == DS_ROLE_EXPIRES ||
+			col->role == DS_ROLE_ATTRIBUTE)
+		{
+			DdbAttr    *attr = attr_from_datum(col, slot->tts_values[idx],
+											   slot->tts_isnull[idx]);
+
+			if (attr->value != NULL)
+				attrs = add_attr(attrs, attr, col, owners);
+		}
+	}
+	if (st->fields_col)
+	{
+		int			idx = st->fields_col->attnum - 1;
+		List	   *removed;
+		List	   *members;
+		size_t		size;
+
+		members = attr_fields_from_datum(st->fields_col,
+										 slot->tts_values[idx],
+										 slot->tts_isnull[idx], NULL,
+										 &removed, &size);
+		check_field_names(st, members);
+		attrs = list_concat(attrs, members);
+		while (list_length(*owners) < list_length(attrs))
+			*owners = lappend(*owners, st->fields_col);
+	}
+	return attrs;
 }
 
 /*
@@ -575,23 +634,23 @@ prepare_insert(DsModifyState *st, TupleTableSlot *slot, DsPendingRow *row)
 	{
 		Datum		id = slot->tts_values[st->id_col->attnum - 1];
 
-		row->shown.id = OutputFunctionCall(&st->id_col->outfunc, id);
-		row->key.id = attr_key_text(st->id_col, id);
+		row->write.shown.id = OutputFunctionCall(&st->id_col->outfunc, id);
+		row->write.key.id = attr_key_text(st->id_col, id);
 		if (st->opts->partition &&
-			strcmp(row->shown.id, st->opts->partition) != 0)
+			strcmp(row->write.shown.id, st->opts->partition) != 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_CHECK_VIOLATION),
 					 errmsg("new row for foreign table \"%s\" is outside its partition",
 							RelationGetRelationName(st->rel)),
 					 errdetail("Column \"%s\" is \"%s\", the table's partition is \"%s\".",
-							   st->id_col->colname, row->shown.id,
+							   st->id_col->colname, row->write.shown.id,
 							   st->opts->partition),
 					 errhint("Leave the column out, or insert into a foreign table of that partition.")));
 	}
 	else if (st->opts->partition)
 	{
-		row->shown.id = st->opts->partition;
-		row->key.id = pg_server_to_any(st->opts->partition,
+		row->write.shown.id = st->opts->partition;
+		row->write.key.id = pg_server_to_any(st->opts->partition,
 									   strlen(st->opts->partition), PG_UTF8);
 	}
 	else
@@ -607,11 +666,11 @@ prepare_insert(DsModifyState *st, TupleTableSlot *slot, DsPendingRow *row)
 				 errmsg("null value in column \"%s\" of foreign table \"%s\" violates not-null constraint",
 						st->name_col->colname, RelationGetRelationName(st->rel)),
 				 errdetail("It is the record's key.")));
-	row->shown.name = OutputFunctionCall(&st->name_col->outfunc,
+	row->write.shown.name = OutputFunctionCall(&st->name_col->outfunc,
 										 slot->tts_values[st->name_col->attnum - 1]);
-	row->key.name = attr_key_text(st->name_col,
+	row->write.key.name = attr_key_text(st->name_col,
 								  slot->tts_values[st->name_col->attnum - 1]);
-	check_key(st, &row->key);
+	check_key(st, &row->write.key);
 
 	if (st->version_col && !slot->tts_isnull[st->version_col->attnum - 1])
 		ereport(ERROR,
@@ -625,215 +684,20 @@ prepare_insert(DsModifyState *st, TupleTableSlot *slot, DsPendingRow *row)
 	/* version 1, then the columns, then the fields, as dynastore does */
 	attrs = lappend(attrs, ddb_attr_make("version", pstrdup("{\"N\":\"1\"}"), 2));
 	owners = lappend(owners, NULL);
-	for (int i = 0; i < st->ncolumns; i++)
-	{
-		DsColumn   *col = &st->columns[i];
-		int			idx = col->attnum - 1;
+	attrs = list_concat(attrs, row_attrs(st, slot, &owners));
 
-		if (col->role == DS_ROLE_VALUE || col->role == DS_ROLE_EXPIRES ||
-			col->role == DS_ROLE_ATTRIBUTE)
-		{
-			DdbAttr    *attr = attr_from_datum(col, slot->tts_values[idx],
-											   slot->tts_isnull[idx]);
-
-			if (attr->value != NULL)
-				attrs = add_attr(attrs, attr, col, &owners);
-		}
-	}
-	if (st->fields_col)
-	{
-		int			idx = st->fields_col->attnum - 1;
-		List	   *removed;
-		List	   *members;
-
-		members = attr_fields_from_datum(st->fields_col,
-										 slot->tts_values[idx],
-										 slot->tts_isnull[idx], NULL,
-										 &removed, &size);
-		check_field_names(st, members);
-		attrs = list_concat(attrs, members);
-	}
-
-	size = ddb_key_size(&row->key);
+	size = ddb_key_size(&row->write.key);
 	foreach(lc, attrs)
 		size += ((DdbAttr *) lfirst(lc))->size;
-	check_item_size(st, &row->shown, size);
+	check_item_size(st, &row->write.shown, size);
 
-	row->item = ddb_write_item(&row->key, attrs);
-}
-
-/*
- * Conditional creates, sent together.  A failed condition is a conflict,
- * unless an earlier attempt of the same write may have applied and the
- * record is exactly the item sent: then it is this write's own.
- */
-static void
-create_rows(DsModifyState *st, DsPendingRow *rows, int nrows)
-{
-	AwsRequest *reqs = palloc0(sizeof(AwsRequest) * nrows);
-	int64		now = attr_now();
-	int			first_conflict = -1;
-
-	for (int i = 0; i < nrows; i++)
-	{
-		reqs[i].operation = "PutItem";
-		reqs[i].body = ddb_write_create(st->opts->table, &rows[i].key,
-										rows[i].item, now);
-		reqs[i].body_len = strlen(reqs[i].body);
-		reqs[i].retry = AWS_RETRY_CHECKED;
-		reqs[i].accepted_errors = ds_conditional_errors;
-	}
-	aws_dynamodb_call_many(&st->opts->aws, reqs, nrows, nrows, &st->stats);
-
-	for (int i = 0; i < nrows; i++)
-	{
-		AwsResponse *res = reqs[i].response;
-
-		CHECK_FOR_INTERRUPTS();
-		if (res->error_type == NULL)
-		{
-			(void) answer_of(st, res, "PutItem");
-			rows[i].applied = true;
-			continue;
-		}
-		if (res->uncertain)
-		{
-			JsonbContainer *item = read_back(st, &rows[i].key);
-
-			if (item &&
-				items_equal(item, &parse_item(rows[i].item, "PutItem")->root))
-			{
-				rows[i].applied = true;
-				continue;
-			}
-		}
-		st->conflicts++;
-		if (!st->do_nothing && first_conflict < 0)
-			first_conflict = i;
-	}
-
-	if (first_conflict >= 0)
-		duplicate_error(st, &rows[first_conflict].shown);
-}
-
-/*
- * insert_mode 'put': dynastore's plain upsert, no condition, through
- * BatchWriteItem.  A batch is cut into segments with no key twice, sent in
- * order, so that the last row of a key wins as it would one at a time; a
- * segment goes out as requests of 25 items, all at once.
- */
-static void
-put_rows(DsModifyState *st, DsPendingRow *rows, int nrows)
-{
-	HASHCTL		ctl;
-	HTAB	   *seen;
-	List	   *segment = NIL;
-
-	ctl.keysize = sizeof(uint64);
-	ctl.entrysize = sizeof(uint64);
-	ctl.hcxt = CurrentMemoryContext;
-	seen = hash_create("dynastore_fdw put keys", Max(nrows, 16), &ctl,
-					   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-
-	for (int i = 0; i < nrows; i++)
-	{
-		/* a hash collision only costs an extra segment */
-		uint64		h = hash_bytes_extended((const unsigned char *) rows[i].key.id,
-											strlen(rows[i].key.id), 0) ^
-			hash_bytes_extended((const unsigned char *) rows[i].key.name,
-								strlen(rows[i].key.name), 1);
-		bool		found;
-
-		(void) hash_search(seen, &h, HASH_ENTER, &found);
-		if (found)
-		{
-			put_segment(st, segment);
-			segment = NIL;
-			hash_destroy(seen);
-			seen = hash_create("dynastore_fdw put keys", Max(nrows, 16), &ctl,
-							   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-			(void) hash_search(seen, &h, HASH_ENTER, &found);
-		}
-		segment = lappend(segment, rows[i].item);
-		rows[i].applied = true;
-	}
-	put_segment(st, segment);
-}
-
-/*
- * BatchWriteItem of items with distinct keys.  What DynamoDB leaves in
- * UnprocessedItems is sent again after a backoff, as the AWS SDKs do.
- */
-static void
-put_segment(DsModifyState *st, List *items)
-{
-	int			round = 0;
-
-	while (items != NIL)
-	{
-		int			nreqs = (list_length(items) + DDB_MAX_BATCH_WRITE - 1) /
-			DDB_MAX_BATCH_WRITE;
-		AwsRequest *reqs = palloc0(sizeof(AwsRequest) * nreqs);
-		List	   *unprocessed = NIL;
-
-		for (int r = 0; r < nreqs; r++)
-		{
-			List	   *chunk = list_copy_head(list_copy_tail(items, r * DDB_MAX_BATCH_WRITE),
-											   DDB_MAX_BATCH_WRITE);
-
-			reqs[r].operation = "BatchWriteItem";
-			reqs[r].body = ddb_write_batch_put(st->opts->table, chunk);
-			reqs[r].body_len = strlen(reqs[r].body);
-			/* a whole-item put is idempotent: sending it twice is harmless */
-			reqs[r].retry = AWS_RETRY_SAFE;
-		}
-		aws_dynamodb_call_many(&st->opts->aws, reqs, nreqs, nreqs, &st->stats);
-
-		for (int r = 0; r < nreqs; r++)
-		{
-			Jsonb	   *answer = answer_of(st, reqs[r].response,
-										   "BatchWriteItem");
-			JsonbValue *left = ddb_json_get(&answer->root, "UnprocessedItems");
-			JsonbValue *mine;
-			JsonbIterator *it;
-			JsonbValue	v;
-			JsonbIteratorToken tok;
-
-			if (left == NULL || left->type != jbvBinary)
-				continue;
-			mine = ddb_json_get(left->val.binary.data, st->opts->table);
-			if (mine == NULL || mine->type != jbvBinary)
-				continue;
-			it = JsonbIteratorInit(mine->val.binary.data);
-			while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			{
-				JsonbValue *put;
-				JsonbValue *item;
-
-				if (tok != WJB_ELEM || v.type != jbvBinary)
-					continue;
-				put = ddb_json_get(v.val.binary.data, "PutRequest");
-				item = put && put->type == jbvBinary ?
-					ddb_json_get(put->val.binary.data, "Item") : NULL;
-				if (item && item->type == jbvBinary)
-					unprocessed = lappend(unprocessed,
-										  ddb_json_to_text(item->val.binary.data));
-			}
-		}
-
-		items = unprocessed;
-		if (items == NIL)
-			break;
-		if (round >= Max(st->opts->aws.max_retries, 1) * 2)
-			ereport(ERROR,
-					(errcode(ERRCODE_INSUFFICIENT_RESOURCES),
-					 errmsg("DynamoDB left %d items of a BatchWriteItem unprocessed",
-							list_length(items)),
-					 errdetail("They were sent %d times; the items before them were written.",
-							   round + 1),
-					 errhint("Retry later, or raise the capacity of the DynamoDB table.")));
-		aws_backoff_wait(round++, true);
-	}
+	row->write.item = ddb_write_item(&row->write.key, attrs);
+	row->write.kind = st->opts->insert_mode == DS_INSERT_PUT ?
+		DS_WRITE_PUT : DS_WRITE_CREATE;
+	row->write.relname = RelationGetRelationName(st->rel);
+	row->write.size = size;
+	row->write.skip_conflict = st->do_nothing;
+	row->write.stats = &st->stats;
 }
 
 /* A key DynamoDB would refuse is refused here, before anything is sent. */
@@ -977,6 +841,10 @@ row_size(DsModifyState *st, TupleTableSlot *slot, Jsonb *old_fields)
 /*
  * UPDATE: ADD version 1, SET what the statement assigned, REMOVE what it
  * set to NULL or dropped from fields, conditioned on the version read.
+ * The write waits in the statement's buffer; the row returned is the
+ * record as it will be, for RETURNING and AFTER triggers.  A record the
+ * statement writes already is left alone, as PostgreSQL leaves a row
+ * updated by the same command.
  */
 TupleTableSlot *
 ds_exec_update(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
@@ -984,24 +852,20 @@ ds_exec_update(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
 {
 	DsModifyState *st = rinfo->ri_FdwState;
 	MemoryContext oldcxt;
-	DdbKey		key;
-	DdbKey		shown;
-	bool		has_version;
-	int64		version;
+	DsWrite		write;
 	List	   *attrs = NIL;
 	List	   *owners = NIL;
 	Jsonb	   *old_fields = NULL;
 	ListCell   *lc;
-	char	   *body;
-	AwsRequest	req;
-	AwsResponse *res;
-	JsonbContainer *item = NULL;
-	bool		returning = (rinfo->ri_projectReturning != NULL);
+	bool		already;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
 
-	identity_of(st, planSlot, &key, &shown, &has_version, &version);
+	memset(&write, 0, sizeof(write));
+	identity_of(st, planSlot, &write.key, &write.shown, &write.has_version,
+				&write.version);
+	check_version_room(st, &write.shown, write.has_version, write.version);
 	slot_getallattrs(slot);
 
 	if (AttributeNumberIsValid(st->junk_fields))
@@ -1043,92 +907,57 @@ ds_exec_update(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
 							 col, &owners);
 	}
 
-	check_item_size(st, &shown, ddb_key_size(&key) + row_size(st, slot, old_fields));
+	write.kind = DS_WRITE_UPDATE;
+	write.relname = RelationGetRelationName(st->rel);
+	write.attrs = attrs;
+	write.size = ddb_key_size(&write.key) + row_size(st, slot, old_fields);
+	write.stats = &st->stats;
+	check_item_size(st, &write.shown, write.size);
 
-	body = ddb_write_update(st->opts->table, &key, attrs, has_version,
-							version, attr_now(), returning);
-	req.operation = "UpdateItem";
-	req.body = body;
-	req.body_len = strlen(body);
-	req.retry = AWS_RETRY_CHECKED;
-	req.accepted_errors = ds_conditional_errors;
-	aws_dynamodb_call_many(&st->opts->aws, &req, 1, 1, &st->stats);
-	res = req.response;
-
-	if (res->error_type != NULL)
+	(void) ds_write_add(st->buffer, &write, st->opts->table, &already);
+	if (already)
 	{
-		if (res->uncertain)
-		{
-			item = read_back(st, &key);
-			if (item && !update_applied(item, attrs, has_version, version))
-				item = NULL;
-		}
-		if (item == NULL)
-		{
-			st->conflicts++;
-			conflict_error(st, "update", &shown, has_version, version);
-		}
+		MemoryContextSwitchTo(oldcxt);
+		return NULL;
 	}
-	else
-	{
-		Jsonb	   *answer = answer_of(st, res, "UpdateItem");
-		JsonbValue *attributes = ddb_json_get(&answer->root, "Attributes");
 
-		if (attributes && attributes->type == jbvBinary)
-			item = attributes->val.binary.data;
-	}
-	st->written++;
-
-	if (returning && item)
-		fill_from_item(st, slot, item);
-	else
-		set_version(st, slot,
-					item_version(item, has_version ? version + 1 : 1));
+	if (rinfo->ri_projectReturning != NULL)
+		show_as_stored(st, slot);
+	set_version(st, slot, write.has_version ? write.version + 1 : 1);
 
 	MemoryContextSwitchTo(oldcxt);
 	return slot;
 }
 
-/* DELETE: conditioned on the version read. */
+/*
+ * DELETE: conditioned on the version read, sent with the statement's
+ * other writes.  A record the statement writes already is left alone.
+ */
 TupleTableSlot *
 ds_exec_delete(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
 			   TupleTableSlot *planSlot)
 {
 	DsModifyState *st = rinfo->ri_FdwState;
 	MemoryContext oldcxt;
-	DdbKey		key;
-	DdbKey		shown;
-	bool		has_version;
-	int64		version;
-	AwsRequest	req;
-	AwsResponse *res;
+	DsWrite		write;
+	bool		already;
 
 	MemoryContextReset(st->temp_cxt);
 	oldcxt = MemoryContextSwitchTo(st->temp_cxt);
 
-	identity_of(st, planSlot, &key, &shown, &has_version, &version);
-
-	req.operation = "DeleteItem";
-	req.body = ddb_write_delete(st->opts->table, &key, has_version, version);
-	req.body_len = strlen(req.body);
-	req.retry = AWS_RETRY_CHECKED;
-	req.accepted_errors = ds_conditional_errors;
-	aws_dynamodb_call_many(&st->opts->aws, &req, 1, 1, &st->stats);
-	res = req.response;
-
-	/*
-	 * After an uncertain attempt, a record that is gone was deleted by it,
-	 * or by someone who could only have deleted the same record.
-	 */
-	if (res->error_type != NULL &&
-		!(res->uncertain && read_back(st, &key) == NULL))
+	memset(&write, 0, sizeof(write));
+	identity_of(st, planSlot, &write.key, &write.shown, &write.has_version,
+				&write.version);
+	write.kind = DS_WRITE_DELETE;
+	write.relname = RelationGetRelationName(st->rel);
+	write.size = ddb_key_size(&write.key);
+	write.stats = &st->stats;
+	(void) ds_write_add(st->buffer, &write, st->opts->table, &already);
+	if (already)
 	{
-		st->conflicts++;
-		conflict_error(st, "delete", &shown, has_version, version);
+		MemoryContextSwitchTo(oldcxt);
+		return NULL;
 	}
-	if (res->error_type == NULL)
-		(void) answer_of(st, res, "DeleteItem");
-	st->written++;
 
 	if (rinfo->ri_projectReturning != NULL &&
 		AttributeNumberIsValid(st->junk_row))
@@ -1154,15 +983,22 @@ ds_exec_delete(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot,
 	return slot;
 }
 
+/*
+ * The statement's writes go out when it finishes (ds_executor_finish);
+ * COPY has no ExecutorFinish, so its writes go here.
+ */
 void
 ds_end_modify(EState *estate, ResultRelInfo *rinfo)
 {
-	/* the contexts go with the executor's; nothing to release early */
+	if (rinfo->ri_FdwState != NULL)
+		ds_write_flush_statement(estate);
 }
 
 void
 ds_end_insert(EState *estate, ResultRelInfo *rinfo)
 {
+	if (rinfo->ri_FdwState != NULL)
+		ds_write_flush_statement(estate);
 }
 
 int
@@ -1207,6 +1043,10 @@ ds_explain_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		default:
 			break;
 	}
+	if (st->opts->write_mode == DS_WRITE_TRANSACTION &&
+		!(st->operation == CMD_INSERT &&
+		  st->opts->insert_mode == DS_INSERT_PUT))
+		operation = psprintf("TransactWriteItems (%s)", operation);
 	ExplainPropertyText("DynamoDB Operation", operation, es);
 	ExplainPropertyText("DynamoDB Table", st->opts->table, es);
 	if (condition)
@@ -1217,10 +1057,16 @@ ds_explain_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 	if (es->analyze)
 	{
 		ExplainPropertyInteger("DynamoDB Requests", NULL, st->stats.requests, es);
-		ExplainPropertyInteger("Records Written", NULL, st->written, es);
+		if (st->opts->write_mode == DS_WRITE_TRANSACTION &&
+			!(st->operation == CMD_INSERT &&
+			  st->opts->insert_mode == DS_INSERT_PUT))
+			ExplainPropertyInteger("Transactions", NULL,
+								   st->stats.transactions, es);
+		ExplainPropertyInteger("Records Written", NULL, st->stats.written, es);
 		ExplainPropertyInteger("Conditional Check Failures", NULL,
-							   st->conflicts, es);
-		ExplainPropertyFloat("Write Capacity Units", NULL, st->capacity, 1, es);
+							   st->stats.conflicts, es);
+		ExplainPropertyFloat("Write Capacity Units", NULL, st->stats.capacity,
+							 1, es);
 	}
 }
 
@@ -1251,7 +1097,13 @@ identity_of(DsModifyState *st, TupleTableSlot *planSlot, DdbKey *key,
 
 	d = ExecGetJunkAttribute(planSlot, st->junk_name, &isnull);
 	if (isnull)
-		elog(ERROR, "row identity \"%s\" is NULL", DS_JUNK_NAME);
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+				 errmsg("record of foreign table \"%s\" has no key",
+						RelationGetRelationName(st->rel)),
+				 errdetail("Column \"%s\" of a record the statement read is NULL, so the record cannot be written.",
+						   st->name_col->colname),
+				 errhint("Check the column's attribute option: it must map to the record's key \"name\".")));
 	shown->name = OutputFunctionCall(&st->name_col->outfunc, d);
 	key->name = attr_key_text(st->name_col, d);
 
@@ -1265,7 +1117,13 @@ identity_of(DsModifyState *st, TupleTableSlot *planSlot, DdbKey *key,
 	{
 		d = ExecGetJunkAttribute(planSlot, st->junk_id, &isnull);
 		if (isnull)
-			elog(ERROR, "row identity \"%s\" is NULL", DS_JUNK_ID);
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+					 errmsg("record of foreign table \"%s\" has no partition",
+							RelationGetRelationName(st->rel)),
+					 errdetail("Column \"%s\" of a record the statement read is NULL, so the record cannot be written.",
+							   st->id_col->colname),
+					 errhint("Check the column's attribute option: it must map to the record's key \"id\".")));
 		shown->id = OutputFunctionCall(&st->id_col->outfunc, d);
 		key->id = attr_key_text(st->id_col, d);
 	}
@@ -1275,117 +1133,31 @@ identity_of(DsModifyState *st, TupleTableSlot *planSlot, DdbKey *key,
 	*version = isnull ? 0 : attr_version_value(st->version_col, d);
 }
 
+/*
+ * An UPDATE adds one to the version: refuse, before anything is sent, a
+ * version the column's type could not show afterwards.
+ */
+static void
+check_version_room(DsModifyState *st, const DdbKey *shown, bool has_version,
+				   int64 version)
+{
+	int64		max = getBaseType(st->version_col->typid) == INT4OID ?
+		PG_INT32_MAX : PG_INT64_MAX;
+
+	if (has_version && version >= max)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("version of a record in foreign table \"%s\" cannot be incremented",
+						RelationGetRelationName(st->rel)),
+				 errdetail("Key (id, name)=(%s, %s) has version " INT64_FORMAT ", the largest column \"%s\" can hold.",
+						   shown->id, shown->name, version,
+						   st->version_col->colname)));
+}
+
 static Jsonb *
 parse_item(const char *json, const char *operation)
 {
 	return ddb_json_parse(json, operation);
-}
-
-/*
- * The record as it is now, read strongly consistently; NULL when there is
- * none.  Used only to settle a write whose first attempt went unanswered.
- */
-static JsonbContainer *
-read_back(DsModifyState *st, const DdbKey *key)
-{
-	char	   *body = ddb_write_get(st->opts->table, key);
-	AwsResponse *res;
-	Jsonb	   *answer;
-	JsonbValue *item;
-
-	st->checks++;
-	res = aws_dynamodb_call(&st->opts->aws, "GetItem", body, strlen(body),
-							true, NULL, &st->stats);
-	answer = ddb_json_parse(res->body, "GetItem");
-	item = ddb_json_get(&answer->root, "Item");
-	if (item == NULL || item->type != jbvBinary)
-		return NULL;
-	return item->val.binary.data;
-}
-
-/* Whether two items have the same attributes with the same values. */
-static bool
-items_equal(JsonbContainer *a, JsonbContainer *b)
-{
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	v;
-
-	if (JsonContainerSize(a) != JsonContainerSize(b))
-		return false;
-	it = JsonbIteratorInit(a);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-	{
-		JsonbValue	value;
-		JsonbValue *other;
-
-		if (tok != WJB_KEY)
-			continue;
-		other = getKeyJsonValueFromContainer(b, v.val.string.val,
-											 v.val.string.len, NULL);
-		tok = JsonbIteratorNext(&it, &value, true);
-		if (other == NULL || !attr_equal(&value, other))
-			return false;
-	}
-	return true;
-}
-
-/*
- * Whether an item is what an UPDATE would have made: the next version,
- * every attribute set to what was sent, every attribute removed gone.
- */
-static bool
-update_applied(JsonbContainer *item, List *attrs, bool has_version,
-			   int64 version)
-{
-	ListCell   *lc;
-
-	if (item_version(item, -1) != (has_version ? version + 1 : 1))
-		return false;
-	foreach(lc, attrs)
-	{
-		DdbAttr    *attr = lfirst(lc);
-		JsonbValue *now = ddb_json_get(item, attr->name);
-
-		if (attr->value == NULL)
-		{
-			if (now != NULL)
-				return false;
-		}
-		else
-		{
-			Jsonb	   *sent = parse_item(attr->value, "UpdateItem");
-			JsonbValue	sv;
-
-			sv.type = jbvBinary;
-			sv.val.binary.data = &sent->root;
-			sv.val.binary.len = VARSIZE(sent) - VARHDRSZ;
-			if (now == NULL || !attr_equal(&sv, now))
-				return false;
-		}
-	}
-	return true;
-}
-
-/* The version of an item, or otherwise when it has none (or no item). */
-static int64
-item_version(JsonbContainer *item, int64 otherwise)
-{
-	JsonbValue *v = item ? ddb_json_get(item, "version") : NULL;
-	char	   *num;
-	char	   *end;
-	long long	result;
-
-	if (v == NULL || v->type != jbvBinary)
-		return otherwise;
-	num = ddb_json_get_string(v->val.binary.data, "N");
-	if (num == NULL)
-		return otherwise;
-	errno = 0;
-	result = strtoll(num, &end, 10);
-	if (errno != 0 || *end != '\0' || end == num)
-		return otherwise;
-	return (int64) result;
 }
 
 /*
@@ -1417,6 +1189,67 @@ fill_from_item(DsModifyState *st, TupleTableSlot *slot, JsonbContainer *item)
 	}
 	ExecStoreVirtualTuple(slot);
 	ExecMaterializeSlot(slot);
+}
+
+/*
+ * An N AttributeValue as DynamoDB stores it: no trailing zeros after the
+ * decimal point ({"N":"1.50"} is kept as 1.5).  Anything else as it is.
+ */
+static char *
+normalized_number(char *av)
+{
+	size_t		len = strlen(av);
+	char	   *num;
+	char	   *end;
+
+	if (strncmp(av, "{\"N\":\"", 6) != 0 || len < 9 ||
+		strcmp(av + len - 2, "\"}") != 0)
+		return av;
+	num = pnstrdup(av + 6, len - 8);
+	if (strchr(num, '.') == NULL || strpbrk(num, "eE") != NULL)
+		return av;
+	end = num + strlen(num);
+	while (end > num && end[-1] == '0')
+		*--end = '\0';
+	if (end > num && end[-1] == '.')
+		*--end = '\0';
+	return psprintf("{\"N\":\"%s\"}", num);
+}
+
+/*
+ * The row of an UPDATE as a read will show it once written, for RETURNING:
+ * each column through the codec both ways (numbers normalized, expiry in
+ * whole seconds).  fields stays as the row has it: what it does not
+ * change is what the record keeps.
+ */
+static void
+show_as_stored(DsModifyState *st, TupleTableSlot *slot)
+{
+	slot_getallattrs(slot);
+	for (int i = 0; i < st->ncolumns; i++)
+	{
+		DsColumn   *col = &st->columns[i];
+		int			idx = col->attnum - 1;
+		DdbAttr    *attr;
+		Jsonb	   *av;
+		JsonbValue	v;
+
+		if (col->role != DS_ROLE_VALUE && col->role != DS_ROLE_EXPIRES &&
+			col->role != DS_ROLE_ATTRIBUTE)
+			continue;
+		attr = attr_from_datum(col, slot->tts_values[idx],
+							   slot->tts_isnull[idx]);
+		if (attr->value == NULL)
+		{
+			slot->tts_isnull[idx] = true;
+			continue;
+		}
+		av = parse_item(normalized_number(attr->value), "UpdateItem");
+		v.type = jbvBinary;
+		v.val.binary.data = &av->root;
+		v.val.binary.len = VARSIZE(av) - VARHDRSZ;
+		slot->tts_values[idx] = attr_to_datum(col, &v, &slot->tts_isnull[idx]);
+	}
 }
 
 /* Put the new version into the row written, for triggers and the like. */
@@ -1457,66 +1290,4 @@ set_version(DsModifyState *st, TupleTableSlot *slot, int64 version)
 	memcpy(slot->tts_isnull, nulls, sizeof(bool) * natts);
 	ExecStoreVirtualTuple(slot);
 	ExecMaterializeSlot(slot);
-}
-
-/* A successful answer, parsed, its consumed capacity counted. */
-static Jsonb *
-answer_of(DsModifyState *st, AwsResponse *res, const char *operation)
-{
-	Jsonb	   *answer = ddb_json_parse(res->body, operation);
-
-	note_capacity(st, answer);
-	return answer;
-}
-
-/* ConsumedCapacity is an object, or for batches an array of them. */
-static void
-note_capacity(DsModifyState *st, Jsonb *answer)
-{
-	JsonbValue *consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	v;
-
-	if (consumed == NULL || consumed->type != jbvBinary)
-		return;
-	if (JsonContainerIsObject(consumed->val.binary.data))
-	{
-		st->capacity += ddb_json_get_number(consumed->val.binary.data,
-											"CapacityUnits", 0);
-		return;
-	}
-	it = JsonbIteratorInit(consumed->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-		if (tok == WJB_ELEM && v.type == jbvBinary)
-			st->capacity += ddb_json_get_number(v.val.binary.data,
-												"CapacityUnits", 0);
-}
-
-static void
-conflict_error(DsModifyState *st, const char *verb, const DdbKey *shown,
-			   bool has_version, int64 version)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-			 errmsg("could not %s record in foreign table \"%s\": key has been modified",
-					verb, RelationGetRelationName(st->rel)),
-			 has_version ?
-			 errdetail("Key (id, name)=(%s, %s) no longer has version " INT64_FORMAT ", which this statement read: the record was changed, deleted or expired since.",
-					   shown->id, shown->name, version) :
-			 errdetail("Key (id, name)=(%s, %s) had no version when this statement read it, and was changed, deleted or expired since.",
-					   shown->id, shown->name),
-			 errhint("Read the record again and retry.")));
-}
-
-static void
-duplicate_error(DsModifyState *st, const DdbKey *shown)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_UNIQUE_VIOLATION),
-			 errmsg("key already exists in foreign table \"%s\"",
-					RelationGetRelationName(st->rel)),
-			 errdetail("Key (id, name)=(%s, %s) already exists.",
-					   shown->id, shown->name),
-			 errhint("Use INSERT ... ON CONFLICT DO NOTHING to skip records that exist, or UPDATE to change them.")));
 }

@@ -35,6 +35,7 @@ typedef enum DsOptionKind
 	DS_OPT_COUNT,				/* integer >= 0 */
 	DS_OPT_POSITIVE,			/* integer >= 1 */
 	DS_OPT_INSERT_MODE,			/* 'create' or 'put' */
+	DS_OPT_WRITE_MODE,			/* 'transaction' or 'single' */
 	DS_OPT_SEGMENTS				/* Scan segments: 1 to 64 */
 } DsOptionKind;
 
@@ -56,6 +57,7 @@ static const DsOption ds_options[] = {
 	{"allow_scan", ForeignServerRelationId, DS_OPT_BOOL},
 	{"scan_segments", ForeignServerRelationId, DS_OPT_SEGMENTS},
 	{"batch_size", ForeignServerRelationId, DS_OPT_POSITIVE},
+	{"write_mode", ForeignServerRelationId, DS_OPT_WRITE_MODE},
 
 	{"access_key_id", UserMappingRelationId, DS_OPT_STRING},
 	{"secret_access_key", UserMappingRelationId, DS_OPT_STRING},
@@ -70,6 +72,7 @@ static const DsOption ds_options[] = {
 	{"estimated_rows", ForeignTableRelationId, DS_OPT_COUNT},
 	{"batch_size", ForeignTableRelationId, DS_OPT_POSITIVE},
 	{"insert_mode", ForeignTableRelationId, DS_OPT_INSERT_MODE},
+	{"write_mode", ForeignTableRelationId, DS_OPT_WRITE_MODE},
 
 	{"attribute", AttributeRelationId, DS_OPT_STRING},
 	{NULL, InvalidOid, DS_OPT_STRING}
@@ -85,6 +88,7 @@ static int	option_count(DefElem *def);
 static int	option_segments(DefElem *def);
 static int	option_positive(DefElem *def);
 static DsInsertMode option_insert_mode(DefElem *def);
+static DsWriteMode option_write_mode(DefElem *def);
 
 PG_FUNCTION_INFO_V1(dynastore_fdw_validator);
 
@@ -209,6 +213,9 @@ check_option_value(const DsOption *opt, DefElem *def)
 			break;
 		case DS_OPT_INSERT_MODE:
 			(void) option_insert_mode(def);
+			break;
+		case DS_OPT_WRITE_MODE:
+			(void) option_write_mode(def);
 			break;
 		case DS_OPT_SEGMENTS:
 			(void) option_segments(def);
@@ -356,6 +363,24 @@ option_insert_mode(DefElem *def)
 	return DS_INSERT_CREATE;	/* keep compiler quiet */
 }
 
+static DsWriteMode
+option_write_mode(DefElem *def)
+{
+	char	   *value = defGetString(def);
+
+	if (strcmp(value, "transaction") == 0)
+		return DS_WRITE_TRANSACTION;
+	if (strcmp(value, "single") == 0)
+		return DS_WRITE_SINGLE;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"%s\": \"%s\"",
+					def->defname, value),
+			 errdetail("The value must be \"transaction\" or \"single\"."),
+			 errhint("\"transaction\" sends conditional writes as TransactWriteItems, exactly once and all or nothing per statement, at two write units an item; \"single\" sends one PutItem, UpdateItem or DeleteItem per record, at one unit, and reports a write whose outcome is unknown with SQLSTATE 40003.")));
+	return DS_WRITE_TRANSACTION;	/* keep compiler quiet */
+}
+
 /* Scan segments run at once, so keep them to what one backend can drive. */
 static int
 option_segments(DefElem *def)
@@ -396,6 +421,9 @@ ds_get_table_options(Oid foreigntableid, Oid userid)
 	opts->estimated_rows = -1;
 	opts->batch_size = DS_DEFAULT_BATCH_SIZE;
 	opts->insert_mode = DS_INSERT_CREATE;
+	opts->write_mode = DS_WRITE_TRANSACTION;
+	opts->serverid = server->serverid;
+	opts->userid = userid;
 	opts->aws.region = DS_DEFAULT_REGION;
 	opts->aws.connect_timeout_ms = DS_DEFAULT_CONNECT_TIMEOUT;
 	opts->aws.request_timeout_ms = DS_DEFAULT_REQUEST_TIMEOUT;
@@ -436,6 +464,8 @@ ds_get_table_options(Oid foreigntableid, Oid userid)
 				opts->batch_size = option_positive(def);
 			else if (strcmp(name, "insert_mode") == 0)
 				opts->insert_mode = option_insert_mode(def);
+			else if (strcmp(name, "write_mode") == 0)
+				opts->write_mode = option_write_mode(def);
 			else if (strcmp(name, "access_key_id") == 0)
 				opts->aws.access_key_id = defGetString(def);
 			else if (strcmp(name, "secret_access_key") == 0)

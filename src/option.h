@@ -17,7 +17,7 @@
 #define DS_DEFAULT_MAX_RETRIES		5
 #define DS_DEFAULT_PAGE_SIZE		0	/* 0: DynamoDB's own 1 MB pages */
 #define DS_MAX_SCAN_SEGMENTS		64
-#define DS_DEFAULT_BATCH_SIZE		1	/* rows per INSERT batch */
+#define DS_DEFAULT_BATCH_SIZE		100 /* rows per INSERT batch */
 
 /* What INSERT does with a key (table option insert_mode). */
 typedef enum DsInsertMode
@@ -25,6 +25,15 @@ typedef enum DsInsertMode
 	DS_INSERT_CREATE,			/* 'create': fail when a live record has it */
 	DS_INSERT_PUT				/* 'put': replace whatever is there */
 } DsInsertMode;
+
+/* How conditional writes go to DynamoDB (option write_mode). */
+typedef enum DsWriteMode
+{
+	DS_WRITE_TRANSACTION,		/* 'transaction': TransactWriteItems with a
+								 * token, exactly once, all or nothing */
+	DS_WRITE_SINGLE				/* 'single': one request a record; an
+								 * unknown outcome is 40003 */
+} DsWriteMode;
 
 /* Everything a statement needs to reach one foreign table. */
 typedef struct DsTableOptions
@@ -38,6 +47,9 @@ typedef struct DsTableOptions
 	double		estimated_rows; /* rows of the partition, -1: unknown */
 	int			batch_size;		/* rows an INSERT sends at once */
 	DsInsertMode insert_mode;
+	DsWriteMode write_mode;
+	Oid			serverid;		/* whose AWS account the writes go to */
+	Oid			userid;			/* of the user mapping used */
 	AwsConfig	aws;			/* endpoint, region, credentials, timeouts */
 } DsTableOptions;
 

@@ -249,7 +249,8 @@ build_item(TestTable *tt)
 static char *
 build_create(TestTable *tt)
 {
-	return ddb_write_create("T", &key_pk, build_item(tt), 1700000000);
+	return ddb_write_create("T", build_item(tt), 1700000000,
+							DDB_WRITE_REQUEST);
 }
 
 static char *
@@ -259,28 +260,29 @@ build_create_odd(TestTable *tt)
 												 dsu_q("{'S':'\\u0001'}"),
 												 1));
 
-	return ddb_write_create("T", &key_odd, ddb_write_item(&key_odd, attrs),
-							1700000000);
+	return ddb_write_create("T", ddb_write_item(&key_odd, attrs),
+							1700000000, DDB_WRITE_REQUEST);
 }
 
 static char *
 build_update(TestTable *tt)
 {
 	return ddb_write_update("T", &key_pk, some_attrs(), true, 3, 1700000000,
-							false);
+							DDB_WRITE_REQUEST);
 }
 
 static char *
 build_update_unversioned(TestTable *tt)
 {
 	return ddb_write_update("T", &key_pk, some_attrs(), false, 0, 1700000000,
-							true);
+							DDB_WRITE_ACTION);
 }
 
 static char *
 build_update_nothing(TestTable *tt)
 {
-	return ddb_write_update("T", &key_pk, NIL, true, 1, 1700000000, false);
+	return ddb_write_update("T", &key_pk, NIL, true, 1, 1700000000,
+							DDB_WRITE_REQUEST);
 }
 
 static char *
@@ -289,7 +291,7 @@ build_update_removes(TestTable *tt)
 	return ddb_write_update("T", &key_pk,
 							list_make2(ddb_attr_make("a", NULL, 0),
 									   ddb_attr_make("b", NULL, 0)),
-							true, 1, 1700000000, false);
+							true, 1, 1700000000, DDB_WRITE_REQUEST);
 }
 
 /* attributes made by the codec from SQL values, names that need escaping */
@@ -304,19 +306,32 @@ build_update_columns(TestTable *tt)
 									   false),
 					   attr_from_datum(e, (Datum) 0, true),
 					   ddb_attr_make("we\"ird\\ \001é", dsu_q("{'S':'x'}"), 1));
-	return ddb_write_update("T", &key_odd, attrs, true, 9, 1700000000, true);
+	return ddb_write_update("T", &key_odd, attrs, true, 9, 1700000000,
+							DDB_WRITE_REQUEST);
 }
 
 static char *
 build_delete(TestTable *tt)
 {
-	return ddb_write_delete("T", &key_pk, true, 3);
+	return ddb_write_delete("T", &key_pk, true, 3, DDB_WRITE_REQUEST);
 }
 
 static char *
 build_delete_unversioned(TestTable *tt)
 {
-	return ddb_write_delete("T", &key_odd, false, 0);
+	return ddb_write_delete("T", &key_odd, false, 0, DDB_WRITE_ACTION);
+}
+
+static char *
+build_transaction(TestTable *tt)
+{
+	char	   *actions[2];
+
+	actions[0] = ddb_write_delete("T", &key_pk, true, 3, DDB_WRITE_ACTION);
+	actions[1] = ddb_write_create("T", ddb_write_item(&key_odd, NIL),
+								  1700000000, DDB_WRITE_ACTION);
+	return ddb_write_transaction(actions, 2,
+								 "0123456789abcdef0123456789abcdef");
 }
 
 static char *
@@ -357,9 +372,9 @@ static const WriteCase write_cases[] = {
 		"'#a0':'payload','#a1':'a_text','#a2':'created'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},':v':{'N':'3'},"
 		"':now':{'N':'1700000000'},':a0':{'S':'v'},':a2':{'S':'2024'}},"
-	"'ReturnValues':'UPDATED_NEW','ReturnConsumedCapacity':'TOTAL'}"},
+	"'ReturnConsumedCapacity':'TOTAL'}"},
 	{"update of a record without version", build_update_unversioned,
-		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
+		"{'Update':{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'UpdateExpression':'ADD #v :one SET #a0 = :a0, #a2 = :a2 REMOVE #a1',"
 		"'ConditionExpression':'attribute_exists(#n) AND attribute_not_exists(#v)"
 		" AND (attribute_not_exists(#e) OR #e >= :now)',"
@@ -367,21 +382,21 @@ static const WriteCase write_cases[] = {
 		"'#a0':'payload','#a1':'a_text','#a2':'created'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},"
 		"':now':{'N':'1700000000'},':a0':{'S':'v'},':a2':{'S':'2024'}},"
-	"'ReturnValues':'ALL_NEW','ReturnConsumedCapacity':'TOTAL'}"},
+	"'ReturnValuesOnConditionCheckFailure':'ALL_OLD'}}"},
 	{"update of nothing but the version", build_update_nothing,
 		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'UpdateExpression':'ADD #v :one',"
 		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e >= :now)',"
 		"'ExpressionAttributeNames':{'#v':'version','#e':'expires'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},':v':{'N':'1'},"
-	"':now':{'N':'1700000000'}},'ReturnValues':'UPDATED_NEW','ReturnConsumedCapacity':'TOTAL'}"},
+	"':now':{'N':'1700000000'}},'ReturnConsumedCapacity':'TOTAL'}"},
 	{"update that only removes", build_update_removes,
 		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'UpdateExpression':'ADD #v :one REMOVE #a0, #a1',"
 		"'ConditionExpression':'#v = :v AND (attribute_not_exists(#e) OR #e >= :now)',"
 		"'ExpressionAttributeNames':{'#v':'version','#e':'expires','#a0':'a','#a1':'b'},"
 		"'ExpressionAttributeValues':{':one':{'N':'1'},':v':{'N':'1'},"
-	"':now':{'N':'1700000000'}},'ReturnValues':'UPDATED_NEW','ReturnConsumedCapacity':'TOTAL'}"},
+	"':now':{'N':'1700000000'}},'ReturnConsumedCapacity':'TOTAL'}"},
 	{"update of columns, names to escape", build_update_columns,
 		"{'TableName':'T','Key':{'id':{'S':'a\\'b'},'name':{'S':'c\\\\d\\u0001é/'}},"
 		"'UpdateExpression':'ADD #v :one SET #a0 = :a0, #a2 = :a2 REMOVE #a1',"
@@ -392,17 +407,29 @@ static const WriteCase write_cases[] = {
 		"':now':{'N':'1700000000'},"
 		"':a0':{'M':{'k':{'L':[{'N':'1'},{'M':{'n':{'NULL':true}}}]}}},"
 		"':a2':{'S':'x'}},"
-	"'ReturnValues':'ALL_NEW','ReturnConsumedCapacity':'TOTAL'}"},
+	"'ReturnConsumedCapacity':'TOTAL'}"},
 	{"delete", build_delete,
 		"{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
 		"'ConditionExpression':'#v = :v','ExpressionAttributeNames':{'#v':'version'},"
 		"'ExpressionAttributeValues':{':v':{'N':'3'}},"
 	"'ReturnConsumedCapacity':'TOTAL'}"},
 	{"delete of a record without version", build_delete_unversioned,
-		"{'TableName':'T','Key':{'id':{'S':'a\\'b'},'name':{'S':'c\\\\d\\u0001é/'}},"
+		"{'Delete':{'TableName':'T','Key':{'id':{'S':'a\\'b'},'name':{'S':'c\\\\d\\u0001é/'}},"
 		"'ConditionExpression':'attribute_exists(#n) AND attribute_not_exists(#v)',"
 		"'ExpressionAttributeNames':{'#n':'name','#v':'version'},"
-	"'ReturnConsumedCapacity':'TOTAL'}"},
+	"'ReturnValuesOnConditionCheckFailure':'ALL_OLD'}}"},
+	{"transaction", build_transaction,
+		"{'TransactItems':[{'Delete':{'TableName':'T','Key':{'id':{'S':'p'},'name':{'S':'k'}},"
+		"'ConditionExpression':'#v = :v','ExpressionAttributeNames':{'#v':'version'},"
+		"'ExpressionAttributeValues':{':v':{'N':'3'}},"
+		"'ReturnValuesOnConditionCheckFailure':'ALL_OLD'}},"
+		"{'Put':{'TableName':'T','Item':{'id':{'S':'a\\'b'},'name':{'S':'c\\\\d\\u0001é/'}},"
+		"'ConditionExpression':'attribute_not_exists(#n)"
+		" OR #e < :now OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))',"
+		"'ExpressionAttributeNames':{'#n':'name','#e':'expires'},"
+		"'ExpressionAttributeValues':{':now':{'N':'1700000000'},':num':{'S':'N'}},"
+		"'ReturnValuesOnConditionCheckFailure':'ALL_OLD'}}],"
+	"'ClientRequestToken':'0123456789abcdef0123456789abcdef','ReturnConsumedCapacity':'TOTAL'}"},
 	{"batch put", build_batch_put,
 		"{'RequestItems':{'T':[{'PutRequest':{'Item':{'id':{'S':'p'},"
 		"'name':{'S':'k'},'payload':{'S':'v'}}}},{'PutRequest':{'Item':"
