@@ -41,6 +41,20 @@ INSERT INTO enc_p (name, value) VALUES ('über', 'naïve') RETURNING version;
 UPDATE enc_p SET value = 'déjà vu' WHERE name = 'café' RETURNING version;
 \! node "$DDB_TEST_DIR"/ddb.js get enc_items p über
 \! node "$DDB_TEST_DIR"/ddb.js get enc_items p café
+-- items BatchWriteItem leaves unprocessed are sent again as they first
+-- went, in UTF-8 (insert_mode 'put'), and a key's length limit counts
+-- UTF-8 bytes: 512 é are 1,024 bytes, 513 are too many
+CREATE FOREIGN TABLE enc_put (name text, version bigint, value text)
+  SERVER enc_srv OPTIONS (table 'enc_items', partition 'put', insert_mode 'put');
+\! "$DDB_TEST_DIR"/proxyctl unprocessed BatchWriteItem 1
+INSERT INTO enc_put (name, value) SELECT 'café' || i, 'crème ' || i FROM generate_series(1, 4) i;
+\! "$DDB_TEST_DIR"/proxyctl faults unprocessed
+\! node "$DDB_TEST_DIR"/ddb.js get enc_items put café1
+\! node "$DDB_TEST_DIR"/ddb.js get enc_items put café4
+SELECT name, value FROM enc_put ORDER BY name;
+INSERT INTO enc_p (name, value) VALUES (repeat('é', 512), 'fits');
+INSERT INTO enc_p (name, value) VALUES (repeat('é', 513), 'too long');
+\echo :LAST_ERROR_SQLSTATE
 
 \c contrib_regression
 DROP DATABASE enc_latin1;
