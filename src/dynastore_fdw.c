@@ -650,7 +650,10 @@ dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	}
 }
 
-/* Serialize the chosen access into the plan; quals it answers are dropped. */
+/*
+ * Serialize the chosen access into the plan.  The quals it answers are not
+ * evaluated again, except by EvalPlanQual (fdw_recheck_quals).
+ */
 static ForeignScan *
 dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				 ForeignPath *best_path, List *tlist, List *scan_clauses,
@@ -660,6 +663,7 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	DsAccess   *a = linitial(best_path->fdw_private);
 	List	   *retrieved = NIL;
 	List	   *local = NIL;
+	List	   *recheck = NIL;
 	List	   *exprs = NIL;
 	List	   *conds = NIL;
 	List	   *priv;
@@ -694,6 +698,8 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 			continue;
 		if (!exactly_pushed(root, baserel, info, a, rinfo))
 			local = lappend(local, rinfo->clause);
+		else
+			recheck = lappend(recheck, rinfo->clause);
 	}
 
 	foreach(lc, a->conds)
@@ -728,8 +734,13 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 								root->parse->commandType == CMD_DELETE) &&
 							   root->parse->resultRelation == baserel->relid));
 
+	/*
+	 * EvalPlanQual rechecks a row of the scan against what DynamoDB decided
+	 * too: after a concurrent update, the row of another relation that a
+	 * key condition named may no longer match.
+	 */
 	return make_foreignscan(tlist, local, baserel->relid, exprs, priv,
-							NIL, NIL, outer_plan);
+							NIL, recheck, outer_plan);
 }
 
 /* Is rel a foreign table of this wrapper, planned by the functions above? */
