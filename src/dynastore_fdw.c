@@ -17,6 +17,7 @@
 #include "access/table.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "foreign/fdwapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -27,6 +28,7 @@
 #include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
@@ -144,6 +146,13 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	bool		need_schema = false;
 	int			i;
 
+	/*
+	 * Planning looks up the user mapping and may ask DynamoDB about the
+	 * table: not before the privileges the executor will check, so that a
+	 * role without them learns nothing but that.
+	 */
+	ExecCheckRTPerms(list_make1(planner_rt_fetch(baserel->relid, root)), true);
+
 	baserel->fdw_private = info;
 	info->opts = ds_get_table_options(foreigntableid, userid);
 	info->hash_key = "id";
@@ -196,9 +205,16 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 			strcmp(kq->attribute, info->range_key) != 0)
 			need_schema = true;
 	}
-	if (need_schema || (info->opts->partition == NULL &&
-						info->key_quals == NIL && baserel->joininfo != NIL))
-		info->schema = ddb_table_schema(&info->opts->aws, info->opts->table);
+	/*
+	 * The table's key is checked once per backend, and its indexes are
+	 * kept, when a qual could use them.
+	 */
+	if (!(need_schema || (info->opts->partition == NULL &&
+						  info->key_quals == NIL && baserel->joininfo != NIL)))
+		(void) ddb_table_schema(&info->opts->aws, info->opts->table, false);
+	else
+		info->schema = ddb_table_schema(&info->opts->aws, info->opts->table,
+										true);
 
 	/* rows: from ANALYZE, else the estimated_rows option, else a guess */
 	if (baserel->tuples < 0)
