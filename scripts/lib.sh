@@ -171,6 +171,17 @@ kit_start_proxy() {
 	kit_wait_http "http://127.0.0.1:$port/__proxy/health" "$pid" "proxy"
 }
 
+# kit_start_hostile PORT UPSTREAM_URL LOGFILE: the hostile DynamoDB of
+# test/hostile.js, which answers what a test asks it to and forwards the rest.
+kit_start_hostile() {
+	local port=$1 upstream=$2 log=$3
+	node "$KIT_REPO/test/hostile.js" --host 127.0.0.1 --port "$port" --upstream "$upstream" \
+		--log "$log" >>"$log" 2>&1 </dev/null &
+	local pid=$!
+	KIT_PIDS+=("$pid")
+	kit_wait_http "http://127.0.0.1:$port/__hostile/health" "$pid" "hostile DynamoDB"
+}
+
 # Runs a command as the postgres user with the given environment (NAME=VALUE words first).
 # (From the run directory: the postgres user may not be able to enter the current one.)
 kit_as_postgres() {
@@ -249,7 +260,7 @@ kit_build() {
 # Makes sure the postgres user can read the repository's tests and run the kit;
 # otherwise stages a copy in the run directory.  Sets KIT_INPUT_DIR and KIT_TEST_DIR.
 kit_stage_inputs() {
-	if runuser -u postgres -- test -r "$KIT_REPO/test/proxyctl" -a -x "$KIT_REPO/test" \
+	if runuser -u postgres -- test -r "$KIT_REPO/test/proxyctl" -a -r "$KIT_REPO/test/hostilectl" -a -x "$KIT_REPO/test" \
 		-a -r "$KIT_REPO/test/node_modules/@aws-sdk/client-dynamodb/package.json" 2>/dev/null &&
 		{ [ ! -d "$KIT_REPO/sql" ] || runuser -u postgres -- test -r "$KIT_REPO/sql" -a -x "$KIT_REPO/sql"; }; then
 		KIT_INPUT_DIR=$KIT_REPO

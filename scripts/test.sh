@@ -23,11 +23,19 @@
 #   DDB_TEST_SESSION_TOKEN        the session token that one accepts
 #   DDB_ACCESS_KEY_ID, DDB_SECRET_ACCESS_KEY   the fake credentials both proxies accept
 #   DDB_REGION                    us-east-1
-#   DDB_TEST_DIR                  absolute path of test/ (proxyctl, ddb.js)
+#   DDB_HOSTILE_ENDPOINT          a hostile DynamoDB (test/hostile.js, driven by
+#                                 test/hostilectl): forwards to dynalite, checks no
+#                                 signature, answers what a test asks it to
+#   DDB_TEST_DIR                  absolute path of test/ (proxyctl, hostilectl, ddb.js)
+#   DDB_SQL_DIR                   absolute path of sql/ (for \i of another test)
 # and the same values as database settings ddb_test.endpoint, ddb_test.proxy_url,
 # ddb_test.direct_endpoint, ddb_test.token_endpoint, ddb_test.session_token,
-# ddb_test.access_key_id, ddb_test.secret_access_key, ddb_test.region,
-# ddb_test.test_dir (current_setting('ddb_test.endpoint'), for isolation specs).
+# ddb_test.hostile_endpoint, ddb_test.access_key_id, ddb_test.secret_access_key,
+# ddb_test.region, ddb_test.test_dir (current_setting('ddb_test.endpoint'), for
+# isolation specs).
+# The databases' default collation is ICU's en-US (see kit_pg_start), except
+# for a test whose name ends in _c, which gets a database of libc's "C":
+# sql/pushdown_c.sql runs sql/pushdown.sql there, and so on.
 # A spec may have a setup hook specs/NAME.sh, run by bash before the spec with
 # that environment.  Results, diffs and logs land in results/ (gitignored).
 # The last line is `N passed, N failed`; the exit status is non-zero on any failure.
@@ -216,17 +224,21 @@ psql_admin() {  # runs SQL as postgres in database postgres, quietly
 	kit_as_postgres "$KIT_PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres "$@"
 }
 
-fresh_database() {  # NAME: drop and create it, with the ddb_test.* settings
-	local db=$1
+# NAME [C]: drop and create it, with the ddb_test.* settings.  Its default
+# collation is the cluster's (ICU en-US), or with C, libc's "C".
+fresh_database() {
+	local db=$1 locale="LC_COLLATE 'C' LC_CTYPE 'C'"
+	[ "${2:-}" = C ] && locale="LOCALE_PROVIDER libc LOCALE 'C'"
 	psql_admin >/dev/null <<-EOF || kit_die "could not create database $db"
 		SET client_min_messages = warning;
 		DROP DATABASE IF EXISTS $db WITH (FORCE);
-		CREATE DATABASE $db TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';
+		CREATE DATABASE $db TEMPLATE template0 ENCODING 'UTF8' $locale;
 		ALTER DATABASE $db SET ddb_test.endpoint = '$DDB_ENDPOINT';
 		ALTER DATABASE $db SET ddb_test.proxy_url = '$DDB_PROXY_URL';
 		ALTER DATABASE $db SET ddb_test.direct_endpoint = '$DDB_DIRECT_ENDPOINT';
 		ALTER DATABASE $db SET ddb_test.token_endpoint = '$DDB_TOKEN_ENDPOINT';
 		ALTER DATABASE $db SET ddb_test.session_token = '$DDB_TEST_SESSION_TOKEN';
+		ALTER DATABASE $db SET ddb_test.hostile_endpoint = '$DDB_HOSTILE_ENDPOINT';
 		ALTER DATABASE $db SET ddb_test.access_key_id = '$DDB_ACCESS_KEY_ID';
 		ALTER DATABASE $db SET ddb_test.secret_access_key = '$DDB_SECRET_ACCESS_KEY';
 		ALTER DATABASE $db SET ddb_test.region = '$DDB_REGION';
@@ -241,6 +253,9 @@ reset_proxies() {
 			curl -sf -o /dev/null -X POST "$u/__proxy/stats/reset" ||
 			kit_die "proxy at $u does not answer"
 	done
+	curl -sf -o /dev/null -X DELETE "$DDB_HOSTILE_ENDPOINT/__hostile/rules" &&
+		curl -sf -o /dev/null -X POST "$DDB_HOSTILE_ENDPOINT/__hostile/stats/reset" ||
+		kit_die "hostile DynamoDB at $DDB_HOSTILE_ENDPOINT does not answer"
 }
 
 # run_one KIND NAME: one pg_regress test (KIND=sql) or isolation spec (KIND=spec).
@@ -254,7 +269,10 @@ run_one() {
 	install -d -o postgres -g postgres "$outdir"
 	rm -f "$outdir/regression.diffs" "$outdir/regression.out"
 	reset_proxies
-	fresh_database "$db"
+	case $name in
+		*_c) fresh_database "$db" C ;;
+		*) fresh_database "$db" ;;
+	esac
 	if [ "$kind" = spec ] && [ -f "$KIT_INPUT_DIR/specs/$name.sh" ]; then
 		if ! kit_as_postgres "${SESSION_ENV[@]}" bash "$KIT_INPUT_DIR/specs/$name.sh" >"$RESULTS/$name.setup.log" 2>&1; then
 			printf 'spec %-30s ... FAILED (setup hook specs/%s.sh, see results/%s.setup.log)\n' "$name" "$name" "$name"
@@ -303,12 +321,13 @@ run_one() {
 if [ ${#sql_tests[@]} -gt 0 ] || [ ${#specs[@]} -gt 0 ]; then
 	if [ $BUILD_OK = 1 ]; then
 		[ -x "$KIT_PG_REGRESS" ] || kit_die "$KIT_PG_REGRESS is missing (postgresql-server-dev-$KIT_PGVERSION)"
-		read -r DYNALITE_PORT PROXY_PORT TOKEN_PROXY_PORT PG_PORT < <(kit_free_ports 4) ||
+		read -r DYNALITE_PORT PROXY_PORT TOKEN_PROXY_PORT HOSTILE_PORT PG_PORT < <(kit_free_ports 5) ||
 			kit_die "could not find free ports"
-		kit_say "dynalite :$DYNALITE_PORT, proxy :$PROXY_PORT, token proxy :$TOKEN_PROXY_PORT, postgres :$PG_PORT"
+		kit_say "dynalite :$DYNALITE_PORT, proxy :$PROXY_PORT, token proxy :$TOKEN_PROXY_PORT, hostile :$HOSTILE_PORT, postgres :$PG_PORT"
 		kit_start_dynalite "$DYNALITE_PORT" "$KIT_RUN_DIR/dynalite.log"
 		kit_start_proxy "$PROXY_PORT" "http://127.0.0.1:$DYNALITE_PORT" "$KIT_RUN_DIR/proxy.log"
 		kit_start_proxy "$TOKEN_PROXY_PORT" "http://127.0.0.1:$DYNALITE_PORT" "$KIT_RUN_DIR/token-proxy.log" "$KIT_SESSION_TOKEN"
+		kit_start_hostile "$HOSTILE_PORT" "http://127.0.0.1:$DYNALITE_PORT" "$KIT_RUN_DIR/hostile.log"
 		kit_pg_start "$PG_PORT"
 		kit_stage_inputs
 
@@ -320,11 +339,13 @@ if [ ${#sql_tests[@]} -gt 0 ] || [ ${#specs[@]} -gt 0 ]; then
 		export DDB_ACCESS_KEY_ID=$KIT_ACCESS_KEY_ID
 		export DDB_SECRET_ACCESS_KEY=$KIT_SECRET_ACCESS_KEY
 		export DDB_REGION=$KIT_REGION
+		export DDB_HOSTILE_ENDPOINT=http://127.0.0.1:$HOSTILE_PORT
 		export DDB_TEST_DIR=$KIT_TEST_DIR
+		export DDB_SQL_DIR=$KIT_INPUT_DIR/sql
 		export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 		SESSION_ENV=()
 		for v in DDB_ENDPOINT DDB_PROXY_URL DDB_DIRECT_ENDPOINT DDB_TOKEN_ENDPOINT DDB_TEST_SESSION_TOKEN \
-			DDB_ACCESS_KEY_ID DDB_SECRET_ACCESS_KEY DDB_REGION DDB_TEST_DIR \
+			DDB_HOSTILE_ENDPOINT DDB_ACCESS_KEY_ID DDB_SECRET_ACCESS_KEY DDB_REGION DDB_TEST_DIR DDB_SQL_DIR \
 			AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED PGHOST PGPORT PGUSER; do
 			SESSION_ENV+=("$v=${!v}")
 		done
@@ -345,7 +366,7 @@ if [ ${#sql_tests[@]} -gt 0 ] || [ ${#specs[@]} -gt 0 ]; then
 				fail "isolation tester missing"
 			fi
 		fi
-		for f in dynalite.log proxy.log token-proxy.log postgres.log; do
+		for f in dynalite.log proxy.log token-proxy.log hostile.log postgres.log; do
 			[ -f "$KIT_RUN_DIR/$f" ] && cp "$KIT_RUN_DIR/$f" "$RESULTS/"
 		done
 	else

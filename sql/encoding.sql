@@ -29,6 +29,18 @@ SELECT name, value, octet_length(value) FROM enc_p ORDER BY name;
 SELECT name, value FROM enc_p WHERE name = 'café';
 SELECT name FROM enc_p WHERE name IN ('café', 'plain') ORDER BY name;
 SELECT name FROM enc_p WHERE name LIKE 'caf%';
+-- DynamoDB's key limits count bytes of UTF-8: 600 é are 600 bytes here,
+-- 1200 on the wire, longer than any name (1024) or id (2048) can be, so
+-- nothing is asked for them
+SELECT octet_length(repeat('é', 600)) AS here,
+       octet_length(convert_to(repeat('é', 600), 'UTF8')) AS in_utf8;
+SELECT name FROM enc_p WHERE name = repeat('é', 600);
+SELECT name FROM enc_p WHERE name IN ('café', repeat('é', 600));
+SELECT name FROM enc_p WHERE name LIKE repeat('é', 600) || '%';
+CREATE FOREIGN TABLE enc_all (id text, name text)
+  SERVER enc_srv OPTIONS (table 'enc_items');
+SELECT id, name FROM enc_all WHERE id = repeat('é', 1100);
+SELECT id, name FROM enc_all WHERE id = 'p' AND name = repeat('é', 600);
 -- a range under "C" orders LATIN1 bytes, not UTF-8 bytes: it stays local
 EXPLAIN (COSTS OFF) SELECT name FROM enc_p WHERE name > 'c' COLLATE "C";
 SELECT name FROM enc_p WHERE name > 'c' COLLATE "C" ORDER BY name;

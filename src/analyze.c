@@ -6,7 +6,10 @@
  * The planner's estimates (rows of a partition, selectivity of a key
  * condition) come from these statistics.  DynamoDB cannot sample, so the
  * partition (or, without one, the table) is read whole, one page at a
- * time, and a reservoir keeps the sample.
+ * time, and a reservoir keeps the sample.  It is read with the user
+ * mapping of the table's owner, as postgres_fdw does: whoever runs
+ * ANALYZE (the owner, or a superuser or the database owner for them)
+ * gathers the owner's statistics.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,7 +36,7 @@ ds_analyze_table(Relation relation, AcquireSampleRowsFunc *func,
 				 BlockNumber *totalpages)
 {
 	DsTableOptions *opts = ds_get_table_options(RelationGetRelid(relation),
-												GetUserId());
+												relation->rd_rel->relowner);
 
 	/* reading a whole table was refused for this foreign table */
 	if (opts->partition == NULL && !opts->allow_scan)
@@ -70,7 +73,7 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 									"dynastore_fdw analyze",
 									ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(scancxt);
-	st = ds_scan_create(rel, GetUserId(), NIL, true);
+	st = ds_scan_create(rel, rel->rd_rel->relowner, NIL, true);
 	MemoryContextSwitchTo(oldcxt);
 
 	reservoir_init_selection_state(&rstate, targrows);

@@ -18,7 +18,10 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
+#include "access/sysattr.h"
 #include "access/table.h"
+#include "catalog/pg_collation.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
 #include "miscadmin.h"
@@ -49,15 +52,26 @@
 /* Positions in CustomScan.custom_private. */
 enum BatchJoinPrivate
 {
-	BJ_INNER_RELID,				/* Integer: OID of the foreign table */
+	BJ_INNER_MEMBER,			/* Integer: which member of custom_relids
+								 * (counting from 0) is the foreign table's
+								 * range-table index; setrefs offsets the
+								 * set, not this */
 	BJ_OUTER_KEY,				/* Integer: resno of the key in the outer
 								 * plan's output */
-	BJ_SCAN_MAP,				/* IntList: per custom_scan_tlist entry, the
-								 * outer resno (> 0) or minus the inner
-								 * attnum */
+	BJ_SCAN_INNER,				/* IntList: per custom_scan_tlist entry, 1
+								 * when it is the foreign table's */
+	BJ_SCAN_ATTNO,				/* IntList: per entry, the outer resno or
+								 * the inner attnum (0: the whole row,
+								 * TableOidAttributeNumber: tableoid) */
 	BJ_RETRIEVED,				/* IntList: inner attnums to read */
+	BJ_WHOLE_ROW,				/* Boolean: the inner whole row is used */
 	BJ_JOINTYPE					/* Integer: JOIN_INNER or JOIN_LEFT */
 };
+
+/*
+ * CustomScan.custom_exprs holds the pseudoconstant quals: they are checked
+ * once per scan, as the gating Result of a plain join would.
+ */
 
 /* A record read for the current batch. */
 typedef struct InnerRow
@@ -65,6 +79,7 @@ typedef struct InnerRow
 	char	   *name;
 	Datum	   *values;
 	bool	   *nulls;
+	Datum		whole_row;		/* the record as a composite, when used */
 } InnerRow;
 
 typedef struct BatchJoinState
@@ -72,11 +87,18 @@ typedef struct BatchJoinState
 	CustomScanState css;
 	PlanState  *outer;
 	Relation	rel;
+	Index		inner_rti;		/* the foreign table's range-table index */
 	DsScanState *scan;
 	int			outer_key;
-	List	   *scan_map;
+	List	   *scan_inner;
+	List	   *scan_attno;
+	bool		whole_row;
 	JoinType	jointype;
 	TupleTableSlot *outer_slot;
+	TupleTableSlot *epq_slot;	/* the foreign table's EPQ test row */
+	ExprState  *gate;			/* the pseudoconstant quals, or NULL */
+	bool		gate_checked;	/* since the last (re)scan */
+	bool		gate_passed;
 
 	MemoryContext batch_cxt;	/* the batch's outer rows and records */
 	MinimalTuple outer_rows[BATCH_ROWS];
@@ -145,6 +167,32 @@ plain_var(Expr *e)
 }
 
 /*
+ * Can the join produce every Var of the foreign table in exprs?  Its
+ * columns, its whole row and tableoid come from the records read; other
+ * system columns have no value for a foreign table, and a plain scan
+ * would refuse them, so the join does not offer to.
+ */
+static bool
+inner_vars_supported(List *exprs, Index inner_relid)
+{
+	List	   *vars = pull_var_clause((Node *) exprs,
+									   PVC_INCLUDE_PLACEHOLDERS);
+	ListCell   *lc;
+
+	foreach(lc, vars)
+	{
+		Var		   *v = lfirst(lc);
+
+		if (!IsA(v, Var))
+			continue;
+		if (v->varno == inner_relid && v->varattno < 0 &&
+			v->varattno != TableOidAttributeNumber)
+			return false;
+	}
+	return true;
+}
+
+/*
  * Offer the batched join when the inner side is a partition of ours, a
  * join clause equates its name with a plain column of the outer side, and
  * the outer side needs no parameters.  A left join is offered only when
@@ -207,13 +255,18 @@ add_batch_join_path(PlannerInfo *root, RelOptInfo *joinrel,
 	/* the inner side's own conditions filter the joined rows */
 	quals = list_concat(quals, innerrel->baserestrictinfo);
 
-	/* only plain columns cross this join: no whole rows, no placeholders */
+	/* only Vars cross this join, no placeholders */
 	foreach(lc, joinrel->reltarget->exprs)
 	{
-		Var		   *v = plain_var(lfirst(lc));
-
-		if (v == NULL ||
-			(v->varno == innerrel->relid && v->varattno <= 0))
+		if (plain_var(lfirst(lc)) == NULL)
+			return;
+	}
+	if (!inner_vars_supported(joinrel->reltarget->exprs, innerrel->relid))
+		return;
+	foreach(lc, quals)
+	{
+		if (!inner_vars_supported(list_make1(((RestrictInfo *) lfirst(lc))->clause),
+								  innerrel->relid))
 			return;
 	}
 
@@ -265,7 +318,8 @@ output_position(Plan *plan, Var *var)
 /*
  * The scan tuple holds every column the join's output and conditions
  * use: the outer side's from its output, the foreign table's from the
- * records read.
+ * records read.  Pseudoconstant quals become custom_exprs, checked once
+ * per scan.
  */
 static Plan *
 plan_batch_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
@@ -276,14 +330,19 @@ plan_batch_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	Var		   *outer_var = linitial(priv);
 	AttrNumber	name_attnum = intVal(lsecond(priv));
 	List	   *quals = extract_actual_clauses(lthird(priv), false);
+	List	   *gating = extract_actual_clauses(lthird(priv), true);
 	Index		inner_relid = intVal(lfourth(priv));
 	JoinType	jointype = intVal(list_nth(priv, 4));
-	RangeTblEntry *inner_rte = planner_rt_fetch(inner_relid, root);
 	List	   *vars;
 	List	   *scan_tlist = NIL;
-	List	   *scan_map = NIL;
+	List	   *scan_inner = NIL;
+	List	   *scan_attno = NIL;
 	List	   *retrieved = list_make1_int(name_attnum);
+	bool		whole_row = false;
 	CustomScan *cscan;
+	AttrNumber	outer_key;
+	int			member = 0;
+	int			i;
 	ListCell   *lc;
 
 	vars = pull_var_clause((Node *) list_concat(list_copy(tlist), quals),
@@ -300,8 +359,12 @@ plan_batch_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 											 NULL, false));
 		if (v->varno == inner_relid)
 		{
-			scan_map = lappend_int(scan_map, -v->varattno);
-			retrieved = list_append_unique_int(retrieved, v->varattno);
+			scan_inner = lappend_int(scan_inner, 1);
+			scan_attno = lappend_int(scan_attno, v->varattno);
+			if (v->varattno == InvalidAttrNumber)
+				whole_row = true;
+			else if (v->varattno > 0)
+				retrieved = list_append_unique_int(retrieved, v->varattno);
 		}
 		else
 		{
@@ -309,9 +372,19 @@ plan_batch_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 
 			if (pos == 0)
 				elog(ERROR, "column of the outer side missing from its output");
-			scan_map = lappend_int(scan_map, pos);
+			scan_inner = lappend_int(scan_inner, 0);
+			scan_attno = lappend_int(scan_attno, pos);
 		}
 	}
+
+	outer_key = output_position(outer_plan, outer_var);
+	if (outer_key == 0)
+		elog(ERROR, "join key missing from the outer side's output");
+
+	/* custom_relids is offset at setrefs: remember the position in it */
+	i = -1;
+	while ((i = bms_next_member(rel->relids, i)) >= 0 && i != inner_relid)
+		member++;
 
 	cscan = makeNode(CustomScan);
 	cscan->scan.plan.targetlist = tlist;
@@ -319,16 +392,17 @@ plan_batch_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 	cscan->scan.scanrelid = 0;
 	cscan->custom_scan_tlist = scan_tlist;
 	cscan->custom_plans = custom_plans;
+	cscan->custom_exprs = gating;
 	cscan->custom_relids = bms_copy(rel->relids);
 	cscan->flags = best_path->flags;
 	cscan->methods = &batch_join_scan_methods;
-	cscan->custom_private = list_make5(makeInteger(inner_rte->relid),
-									   makeInteger(output_position(outer_plan,
-																   outer_var)),
-									   scan_map, retrieved,
-									   makeInteger(jointype));
-	if (intVal(lsecond(cscan->custom_private)) == 0)
-		elog(ERROR, "join key missing from the outer side's output");
+	cscan->custom_private = list_make5(makeInteger(member),
+									   makeInteger(outer_key),
+									   scan_inner, scan_attno, retrieved);
+	cscan->custom_private = lappend(cscan->custom_private,
+									makeBoolean(whole_row));
+	cscan->custom_private = lappend(cscan->custom_private,
+									makeInteger(jointype));
 	return &cscan->scan.plan;
 }
 
@@ -342,42 +416,83 @@ create_batch_join_state(CustomScan *cscan)
 	return (Node *) st;
 }
 
+/*
+ * The foreign table is read with the user mapping of its own range-table
+ * entry, as a plain scan of it would be: the owner's of the view it was
+ * named in, or the current user's.
+ */
 static void
 begin_batch_join(CustomScanState *node, EState *estate, int eflags)
 {
 	BatchJoinState *st = (BatchJoinState *) node;
 	CustomScan *cscan = (CustomScan *) node->ss.ps.plan;
 	List	   *priv = cscan->custom_private;
-	Oid			relid = intVal(list_nth(priv, BJ_INNER_RELID));
-	Oid			userid = GetUserId();
-	ListCell   *lc;
+	int			member = intVal(list_nth(priv, BJ_INNER_MEMBER));
+	RangeTblEntry *rte;
+	Oid			userid;
+	int			rti = -1;
+
+	while ((rti = bms_next_member(cscan->custom_relids, rti)) >= 0 &&
+		   member-- > 0)
+		;
+	if (rti <= 0)
+		elog(ERROR, "range-table index of the foreign table not found");
+	st->inner_rti = rti;
+	rte = exec_rt_fetch(rti, estate);
+	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
 
 	st->outer = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
 	node->custom_ps = list_make1(st->outer);
 	st->outer_key = intVal(list_nth(priv, BJ_OUTER_KEY));
-	st->scan_map = list_nth(priv, BJ_SCAN_MAP);
+	st->scan_inner = list_nth(priv, BJ_SCAN_INNER);
+	st->scan_attno = list_nth(priv, BJ_SCAN_ATTNO);
+	st->whole_row = boolVal(list_nth(priv, BJ_WHOLE_ROW));
 	st->jointype = intVal(list_nth(priv, BJ_JOINTYPE));
+	if (cscan->custom_exprs != NIL)
+		st->gate = ExecInitQual(cscan->custom_exprs, (PlanState *) node);
 
-	/* the credentials of whoever the query runs as on that table */
-	foreach(lc, estate->es_range_table)
-	{
-		RangeTblEntry *rte = lfirst(lc);
-
-		if (rte->rtekind == RTE_RELATION && rte->relid == relid &&
-			OidIsValid(rte->checkAsUser))
-			userid = rte->checkAsUser;
-	}
-
-	st->rel = table_open(relid, NoLock);
+	st->rel = table_open(rte->relid, NoLock);
 	st->scan = ds_scan_create(st->rel, userid,
-							  list_nth(priv, BJ_RETRIEVED), false);
+							  list_nth(priv, BJ_RETRIEVED), st->whole_row);
 	st->values = palloc(sizeof(Datum) * RelationGetDescr(st->rel)->natts);
 	st->nulls = palloc(sizeof(bool) * RelationGetDescr(st->rel)->natts);
 	st->outer_slot = MakeSingleTupleTableSlot(ExecGetResultType(st->outer),
 											  &TTSOpsMinimalTuple);
+	st->epq_slot = MakeSingleTupleTableSlot(RelationGetDescr(st->rel),
+											&TTSOpsVirtual);
 	st->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										  "dynastore_fdw batch join",
 										  ALLOCSET_DEFAULT_SIZES);
+}
+
+/*
+ * The pseudoconstant quals, once per (re)scan.  When they fail, an inner
+ * join has no row at all, and the outer side is not even read.
+ */
+static bool
+gate_passes(BatchJoinState *st)
+{
+	ExprContext *econtext = st->css.ss.ps.ps_ExprContext;
+
+	if (st->gate == NULL)
+		return true;
+	if (!st->gate_checked)
+	{
+		ResetExprContext(econtext);
+		st->gate_passed = ExecQual(st->gate, econtext);
+		st->gate_checked = true;
+	}
+	return st->gate_passed;
+}
+
+/* The record as a value of the foreign table's row type. */
+static Datum
+whole_row_datum(BatchJoinState *st, Datum *values, bool *nulls)
+{
+	TupleDesc	tupdesc = RelationGetDescr(st->rel);
+
+	return heap_copy_tuple_as_datum(heap_form_tuple(tupdesc, values, nulls),
+									tupdesc);
 }
 
 /*
@@ -443,6 +558,8 @@ load_batch(BatchJoinState *st)
 			row->values[i] = st->nulls[i] ? (Datum) 0 :
 				datumCopy(st->values[i], att->attbyval, att->attlen);
 		}
+		if (st->whole_row)
+			row->whole_row = whole_row_datum(st, row->values, row->nulls);
 		MemoryContextSwitchTo(oldcxt);
 	}
 }
@@ -460,24 +577,74 @@ find_inner(BatchJoinState *st, const char *key)
 	return NULL;
 }
 
+/*
+ * One scan tuple from an outer row (in outer_slot, all its attributes
+ * fetched) and the foreign table's record, or nulls for it when inner is
+ * NULL: values, nulls and the whole row, when used.
+ */
+static TupleTableSlot *
+fill_scan_tuple(BatchJoinState *st, TupleTableSlot *outer_slot,
+				Datum *values, bool *nulls, Datum whole_row)
+{
+	TupleTableSlot *slot = st->css.ss.ss_ScanTupleSlot;
+	ListCell   *li;
+	ListCell   *la;
+	int			i = 0;
+
+	ExecClearTuple(slot);
+	forboth(li, st->scan_inner, la, st->scan_attno)
+	{
+		int			attno = lfirst_int(la);
+
+		if (!lfirst_int(li))
+		{
+			slot->tts_values[i] = outer_slot->tts_values[attno - 1];
+			slot->tts_isnull[i] = outer_slot->tts_isnull[attno - 1];
+		}
+		else if (values == NULL)
+		{
+			slot->tts_values[i] = (Datum) 0;
+			slot->tts_isnull[i] = true;
+		}
+		else if (attno == InvalidAttrNumber)
+		{
+			slot->tts_values[i] = whole_row;
+			slot->tts_isnull[i] = false;
+		}
+		else if (attno == TableOidAttributeNumber)
+		{
+			slot->tts_values[i] = ObjectIdGetDatum(RelationGetRelid(st->rel));
+			slot->tts_isnull[i] = false;
+		}
+		else
+		{
+			slot->tts_values[i] = values[attno - 1];
+			slot->tts_isnull[i] = nulls[attno - 1];
+		}
+		i++;
+	}
+	return ExecStoreVirtualTuple(slot);
+}
+
 /* The next joined row, before the join's conditions and projection. */
 static TupleTableSlot *
 next_joined_row(ScanState *ss)
 {
 	BatchJoinState *st = (BatchJoinState *) ss;
-	TupleTableSlot *slot = ss->ss_ScanTupleSlot;
+
+	if (!gate_passes(st))
+		return ExecClearTuple(ss->ss_ScanTupleSlot);
 
 	for (;;)
 	{
 		InnerRow   *inner;
-		ListCell   *lc;
 		int			i;
 
 		CHECK_FOR_INTERRUPTS();
 		if (st->pos >= st->nrows)
 		{
 			if (st->outer_done)
-				return ExecClearTuple(slot);
+				return ExecClearTuple(ss->ss_ScanTupleSlot);
 			load_batch(st);
 			continue;
 		}
@@ -487,38 +654,88 @@ next_joined_row(ScanState *ss)
 		if (inner == NULL && st->jointype == JOIN_INNER)
 			continue;
 
-		ExecClearTuple(slot);
 		ExecStoreMinimalTuple(st->outer_rows[i], st->outer_slot, false);
 		slot_getallattrs(st->outer_slot);
-		i = 0;
-		foreach(lc, st->scan_map)
-		{
-			int			from = lfirst_int(lc);
-
-			if (from > 0)
-			{
-				slot->tts_values[i] = st->outer_slot->tts_values[from - 1];
-				slot->tts_isnull[i] = st->outer_slot->tts_isnull[from - 1];
-			}
-			else if (inner)
-			{
-				slot->tts_values[i] = inner->values[-from - 1];
-				slot->tts_isnull[i] = inner->nulls[-from - 1];
-			}
-			else
-			{
-				slot->tts_values[i] = (Datum) 0;
-				slot->tts_isnull[i] = true;
-			}
-			i++;
-		}
-		return ExecStoreVirtualTuple(slot);
+		if (inner)
+			return fill_scan_tuple(st, st->outer_slot, inner->values,
+								   inner->nulls, inner->whole_row);
+		return fill_scan_tuple(st, st->outer_slot, NULL, NULL, (Datum) 0);
 	}
 }
 
+/*
+ * The foreign table's EPQ test row into st->epq_slot: the row the join
+ * returned first, kept by its row mark.  False when there is none (it was
+ * null-extended).
+ */
+static bool
+fetch_epq_inner(BatchJoinState *st)
+{
+	EPQState   *epq = st->css.ss.ps.state->es_epq_active;
+	Index		rti = st->inner_rti;
+
+	ExecClearTuple(st->epq_slot);
+	if (epq->relsubs_slot[rti - 1] != NULL)
+	{
+		if (TupIsNull(epq->relsubs_slot[rti - 1]))
+			return false;
+		ExecCopySlot(st->epq_slot, epq->relsubs_slot[rti - 1]);
+		return true;
+	}
+	if (epq->relsubs_rowmark[rti - 1] != NULL)
+		return EvalPlanQualFetchRowMark(epq, rti, st->epq_slot) &&
+			!TupIsNull(st->epq_slot);
+	return false;
+}
+
+/*
+ * EvalPlanQual: a scan of a join stands in for the join, so it must form
+ * the joined row from the rows under test and check the join itself.  The
+ * outer plan returns its test row (at most one); the foreign table's is
+ * the one the join read first.  They join when the outer key still equals
+ * the record's name; ExecScan then applies the other quals.
+ */
 static bool
 recheck_joined_row(ScanState *ss, TupleTableSlot *slot)
 {
+	BatchJoinState *st = (BatchJoinState *) ss;
+	TupleTableSlot *outer_slot;
+	AttrNumber	name_attnum = linitial_int(list_nth(((CustomScan *) ss->ps.plan)->custom_private,
+												   BJ_RETRIEVED));
+	bool		found;
+	bool		isnull;
+	Datum		key;
+	Datum		name;
+	bool		name_null;
+
+	if (!gate_passes(st))
+		return false;
+	outer_slot = ExecProcNode(st->outer);
+	if (TupIsNull(outer_slot))
+		return false;
+	slot_getallattrs(outer_slot);
+
+	found = fetch_epq_inner(st);
+	if (found)
+	{
+		slot_getallattrs(st->epq_slot);
+		key = slot_getattr(outer_slot, st->outer_key, &isnull);
+		name = slot_getattr(st->epq_slot, name_attnum, &name_null);
+		found = !isnull && !name_null &&
+			DatumGetBool(DirectFunctionCall2Coll(texteq, C_COLLATION_OID,
+												 key, name));
+	}
+	if (!found && st->jointype == JOIN_INNER)
+		return false;
+	if (!found)
+		fill_scan_tuple(st, outer_slot, NULL, NULL, (Datum) 0);
+	else
+		fill_scan_tuple(st, outer_slot, st->epq_slot->tts_values,
+						st->epq_slot->tts_isnull,
+						st->whole_row ?
+						whole_row_datum(st, st->epq_slot->tts_values,
+										st->epq_slot->tts_isnull) :
+						(Datum) 0);
 	return true;
 }
 
@@ -535,6 +752,7 @@ end_batch_join(CustomScanState *node)
 
 	ExecEndNode(st->outer);
 	ExecDropSingleTupleTableSlot(st->outer_slot);
+	ExecDropSingleTupleTableSlot(st->epq_slot);
 	table_close(st->rel, NoLock);
 }
 
@@ -549,6 +767,7 @@ rescan_batch_join(CustomScanState *node)
 	st->pos = 0;
 	st->ninner = 0;
 	st->outer_done = false;
+	st->gate_checked = false;
 }
 
 static void
@@ -571,6 +790,17 @@ explain_batch_join(CustomScanState *node, List *ancestors, ExplainState *es)
 								 quote_literal_cstr(opts->partition), key),
 						es);
 	ExplainPropertyInteger("Keys per Request", NULL, BATCH_ROWS, es);
+	if (((CustomScan *) node->ss.ps.plan)->custom_exprs != NIL)
+	{
+		List	   *gating = ((CustomScan *) node->ss.ps.plan)->custom_exprs;
+
+		ctx = set_deparse_context_plan(es->deparse_cxt, node->ss.ps.plan,
+									   ancestors);
+		ExplainPropertyText("One-Time Filter",
+							deparse_expression((Node *) make_ands_explicit(gating),
+											   ctx, true, false),
+							es);
+	}
 	if (es->analyze)
 		ds_scan_explain_counts(st->scan, es);
 }

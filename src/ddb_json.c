@@ -123,6 +123,58 @@ ddb_json_to_text(JsonbContainer *container)
 	return JsonbToCString(NULL, container, 128);
 }
 
+/*
+ * Raise the error of an answer that DynamoDB does not send: a wrong shape
+ * or type, another key than asked, paging that goes round in circles.
+ * Whatever sent it (a buggy emulator, a proxy, someone in the middle of
+ * plain http), nothing of it is used.  detail says what is wrong, as a
+ * sentence.
+ */
+void
+ddb_answer_error(const char *operation, const char *fmt,...)
+{
+	StringInfoData detail;
+
+	initStringInfo(&detail);
+	for (;;)
+	{
+		va_list		args;
+		int			needed;
+
+		va_start(args, fmt);
+		needed = appendStringInfoVA(&detail, fmt, args);
+		va_end(args);
+		if (needed == 0)
+			break;
+		enlargeStringInfo(&detail, needed);
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_REPLY_HANDLE),
+			 errmsg("DynamoDB sent an invalid answer to %s", operation),
+			 errdetail("%s", detail.data),
+			 errhint("The endpoint may not be DynamoDB, or something between the server and DynamoDB changes its answers.")));
+	pg_unreachable();
+}
+
+/*
+ * The length of a string of the database's encoding once in UTF-8, as
+ * DynamoDB measures its limits.
+ */
+size_t
+ddb_utf8_length(const char *str)
+{
+	char	   *utf8;
+	size_t		len;
+
+	if (GetDatabaseEncoding() == PG_UTF8 || GetDatabaseEncoding() == PG_SQL_ASCII)
+		return strlen(str);
+	utf8 = pg_server_to_any(str, strlen(str), PG_UTF8);
+	len = strlen(utf8);
+	if (utf8 != str)
+		pfree(utf8);
+	return len;
+}
+
 /* A request body in UTF-8, as DynamoDB expects, from the database's text. */
 char *
 ddb_json_wire(const char *body)

@@ -21,6 +21,9 @@ extern char *ddb_json_get_string(JsonbContainer *object, const char *key);
 extern double ddb_json_get_number(JsonbContainer *object, const char *key,
 								  double missing);
 extern char *ddb_json_to_text(JsonbContainer *container);
+extern void ddb_answer_error(const char *operation, const char *fmt,...)
+			pg_attribute_printf(2, 3) pg_attribute_noreturn();
+extern size_t ddb_utf8_length(const char *str);
 
 extern char *ddb_json_wire(const char *body);
 extern void ddb_json_string(StringInfo buf, const char *str);

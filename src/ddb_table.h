@@ -24,12 +24,17 @@ typedef struct DdbTableSchema
 	char	   *hash_key;
 	char	   *range_key;
 	int			nindexes;
-	DdbIndex   *indexes;
+	DdbIndex   *indexes;		/* those keyed by strings only */
 	double		item_count;		/* DynamoDB's estimate, updated ~6 hourly */
+	char	   *key_error;		/* why the key is not dynastore's, or NULL */
+	char	   *denied;			/* DescribeTable was denied: DynamoDB's
+								 * message; no index is known */
+	bool		noticed;		/* the NOTICE about it was given */
 } DdbTableSchema;
 
 extern DdbTableSchema *ddb_table_schema(const AwsConfig *cfg,
-										const char *table);
+										const char *table,
+										bool want_indexes);
 extern void ddb_table_schema_forget(const AwsConfig *cfg, const char *table);
 
 #endif							/* DDB_TABLE_H */

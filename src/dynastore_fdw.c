@@ -17,6 +17,7 @@
 #include "access/table.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
+#include "executor/executor.h"
 #include "foreign/fdwapi.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -27,6 +28,7 @@
 #include "optimizer/paths.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
 #include "utils/array.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
@@ -149,6 +151,13 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	bool		need_schema = false;
 	int			i;
 
+	/*
+	 * Planning looks up the user mapping and may ask DynamoDB about the
+	 * table: not before the privileges the executor will check, so that a
+	 * role without them learns nothing but that.
+	 */
+	ExecCheckRTPerms(list_make1(planner_rt_fetch(baserel->relid, root)), true);
+
 	baserel->fdw_private = info;
 	info->opts = ds_get_table_options(foreigntableid, userid);
 	info->hash_key = "id";
@@ -201,9 +210,16 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 			strcmp(kq->attribute, info->range_key) != 0)
 			need_schema = true;
 	}
-	if (need_schema || (info->opts->partition == NULL &&
-						info->key_quals == NIL && baserel->joininfo != NIL))
-		info->schema = ddb_table_schema(&info->opts->aws, info->opts->table);
+	/*
+	 * The table's key is checked once per backend, and its indexes are
+	 * kept, when a qual could use them.
+	 */
+	if (!(need_schema || (info->opts->partition == NULL &&
+						  info->key_quals == NIL && baserel->joininfo != NIL)))
+		(void) ddb_table_schema(&info->opts->aws, info->opts->table, false);
+	else
+		info->schema = ddb_table_schema(&info->opts->aws, info->opts->table,
+										true);
 
 	/* rows: from ANALYZE, else the estimated_rows option, else a guess */
 	if (baserel->tuples < 0)
@@ -655,7 +671,10 @@ dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 	}
 }
 
-/* Serialize the chosen access into the plan; quals it answers are dropped. */
+/*
+ * Serialize the chosen access into the plan.  The quals it answers are not
+ * evaluated again, except by EvalPlanQual (fdw_recheck_quals).
+ */
 static ForeignScan *
 dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				 ForeignPath *best_path, List *tlist, List *scan_clauses,
@@ -665,6 +684,7 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	DsAccess   *a = linitial(best_path->fdw_private);
 	List	   *retrieved = NIL;
 	List	   *local = NIL;
+	List	   *recheck = NIL;
 	List	   *exprs = NIL;
 	List	   *conds = NIL;
 	List	   *priv;
@@ -699,6 +719,8 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 			continue;
 		if (!exactly_pushed(root, baserel, info, a, rinfo))
 			local = lappend(local, rinfo->clause);
+		else
+			recheck = lappend(recheck, rinfo->clause);
 	}
 
 	foreach(lc, a->conds)
@@ -733,8 +755,13 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 								root->parse->commandType == CMD_DELETE) &&
 							   root->parse->resultRelation == baserel->relid));
 
+	/*
+	 * EvalPlanQual rechecks a row of the scan against what DynamoDB decided
+	 * too: after a concurrent update, the row of another relation that a
+	 * key condition named may no longer match.
+	 */
 	return make_foreignscan(tlist, local, baserel->relid, exprs, priv,
-							NIL, NIL, outer_plan);
+							NIL, recheck, outer_plan);
 }
 
 /* Is rel a foreign table of this wrapper, planned by the functions above? */

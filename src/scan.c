@@ -105,12 +105,13 @@ static List *unique_strings(List *strings);
 
 /*
  * Could a stored key equal this value?  Keys are never empty nor longer
- * than DynamoDB's limit, and DynamoDB refuses such values in a request.
+ * than DynamoDB's limit (in bytes of UTF-8, whatever the database's
+ * encoding), and DynamoDB refuses such values in a request.
  */
 static inline bool
 usable_key(const char *value, size_t limit)
 {
-	return value[0] != '\0' && strlen(value) <= limit;
+	return value[0] != '\0' && ddb_utf8_length(value) <= limit;
 }
 
 /*
@@ -479,7 +480,7 @@ resolve_range(DsScanState *st, DsCond *c, bool *none)
 	switch (c->op)
 	{
 		case DDB_COND_EQ:
-			if (lo[0] == '\0' || strlen(lo) > DDB_MAX_RANGE_KEY)
+			if (!usable_key(lo, DDB_MAX_RANGE_KEY))
 				*none = true;
 			break;
 		case DDB_COND_LT:
@@ -488,7 +489,7 @@ resolve_range(DsScanState *st, DsCond *c, bool *none)
 				*none = true;
 			break;
 		case DDB_COND_BEGINS_WITH:
-			if (strlen(lo) > DDB_MAX_RANGE_KEY)
+			if (ddb_utf8_length(lo) > DDB_MAX_RANGE_KEY)
 				*none = true;	/* no key is that long */
 			if (lo[0] == '\0')
 				return NULL;
