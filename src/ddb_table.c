@@ -98,6 +98,32 @@ read_indexes(JsonbContainer *table, const char *member, bool global,
 	}
 }
 
+/* Read AttributeDefinitions: the types of the key attributes. */
+static void
+read_attribute_definitions(JsonbContainer *table, List **defs)
+{
+	JsonbValue *arr = ddb_json_get(table, "AttributeDefinitions");
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+
+	if (arr == NULL || arr->type != jbvBinary)
+		return;
+	it = JsonbIteratorInit(arr->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		DdbAttributeDef *def;
+
+		if (tok != WJB_ELEM || v.type != jbvBinary)
+			continue;
+		def = palloc0(sizeof(DdbAttributeDef));
+		def->name = ddb_json_get_string(v.val.binary.data, "AttributeName");
+		def->type = ddb_json_get_string(v.val.binary.data, "AttributeType");
+		if (def->name && def->type)
+			*defs = lappend(*defs, def);
+	}
+}
+
 /*
  * The schema of a table, from the cache or from DescribeTable.  The result
  * lives as long as the backend, or until ddb_table_schema_forget().
@@ -115,6 +141,7 @@ ddb_table_schema(const AwsConfig *cfg, const char *table)
 	JsonbValue *tv;
 	DdbTableSchema *schema;
 	List	   *indexes = NIL;
+	List	   *defs = NIL;
 	ListCell   *lc;
 	int			i;
 
@@ -145,6 +172,7 @@ ddb_table_schema(const AwsConfig *cfg, const char *table)
 						 &indexes);
 			read_indexes(tv->val.binary.data, "GlobalSecondaryIndexes", true,
 						 &indexes);
+			read_attribute_definitions(tv->val.binary.data, &defs);
 			schema->item_count = ddb_json_get_number(tv->val.binary.data,
 													 "ItemCount", 0);
 		}
@@ -153,6 +181,12 @@ ddb_table_schema(const AwsConfig *cfg, const char *table)
 		i = 0;
 		foreach(lc, indexes)
 			schema->indexes[i++] = *(DdbIndex *) lfirst(lc);
+		schema->nattributes = list_length(defs);
+		schema->attributes = palloc0(sizeof(DdbAttributeDef) *
+									 (schema->nattributes + 1));
+		i = 0;
+		foreach(lc, defs)
+			schema->attributes[i++] = *(DdbAttributeDef *) lfirst(lc);
 
 		e = palloc0(sizeof(SchemaCacheEntry));
 		e->key = pstrdup(key);
@@ -171,6 +205,18 @@ ddb_table_schema(const AwsConfig *cfg, const char *table)
 	e->next = schema_cache;
 	schema_cache = e;
 	return e->schema;
+}
+
+/* The type AttributeDefinitions give an attribute ("S", "N", "B"), or NULL. */
+const char *
+ddb_table_attribute_type(const DdbTableSchema *schema, const char *attribute)
+{
+	int			i;
+
+	for (i = 0; i < schema->nattributes; i++)
+		if (strcmp(schema->attributes[i].name, attribute) == 0)
+			return schema->attributes[i].type;
+	return NULL;
 }
 
 void

@@ -19,17 +19,28 @@ typedef struct DdbIndex
 	bool		projects_all;	/* ProjectionType ALL */
 } DdbIndex;
 
+/* An AttributeDefinition: the type of a key attribute of the table or an index. */
+typedef struct DdbAttributeDef
+{
+	char	   *name;
+	char	   *type;			/* "S", "N" or "B" */
+} DdbAttributeDef;
+
 typedef struct DdbTableSchema
 {
 	char	   *hash_key;
 	char	   *range_key;
 	int			nindexes;
 	DdbIndex   *indexes;
+	int			nattributes;
+	DdbAttributeDef *attributes;
 	double		item_count;		/* DynamoDB's estimate, updated ~6 hourly */
 } DdbTableSchema;
 
 extern DdbTableSchema *ddb_table_schema(const AwsConfig *cfg,
 										const char *table);
+extern const char *ddb_table_attribute_type(const DdbTableSchema *schema,
+											const char *attribute);
 extern void ddb_table_schema_forget(const AwsConfig *cfg, const char *table);
 
 #endif							/* DDB_TABLE_H */
