@@ -361,8 +361,8 @@ create_table_body(const TableSpec *spec)
 
 /*
  * Is the table ACTIVE, and each of its global indexes?  *status is the
- * table's status, or "not found yet" (DynamoDB's answers are eventually
- * consistent, so a new table may not show at once).
+ * table's status, or NULL when DynamoDB does not know the table (its
+ * answers are eventually consistent, so a new table may not show at once).
  */
 static bool
 table_is_active(const AwsConfig *aws, const char *table, char **status)
@@ -384,7 +384,7 @@ table_is_active(const AwsConfig *aws, const char *table, char **status)
 							 describe_errors, NULL);
 	if (resp->error_type)
 	{
-		*status = "not found yet";
+		*status = NULL;
 		return false;
 	}
 	answer = ddb_json_parse(resp->body, "DescribeTable");
@@ -454,7 +454,8 @@ wait_until_active(const AwsConfig *aws, const char *table, int wait_ms)
 					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 					 errmsg("DynamoDB table \"%s\" did not become ACTIVE in time",
 							table),
-					 errdetail("Its status is %s.", status),
+					 status ? errdetail("Its status is %s.", status) :
+					 errdetail("DescribeTable does not find it yet."),
 					 errhint("The table exists and DynamoDB goes on creating it; time to live was not turned on.")));
 		}
 		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
@@ -654,6 +655,7 @@ dynastore_fdw_partitions(PG_FUNCTION_ARGS)
 		DdbTableSchema *schema;
 		const char *table;
 		const char *why;
+		char	   *status;
 		int			max;
 
 		funcctx = SRF_FIRSTCALL_INIT();
@@ -676,6 +678,12 @@ dynastore_fdw_partitions(PG_FUNCTION_ARGS)
 					 errhint("A table name has 3 to 255 characters among letters, digits, \"_\", \"-\" and \".\".")));
 
 		opts = server_options(PG_GETARG_TEXT_PP(0));
+		(void) table_is_active(&opts->aws, table, &status);
+		if (status == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
+					 errmsg("DynamoDB table \"%s\" does not exist", table),
+					 errhint("Check the table name, and the region and endpoint options of the server.")));
 		ddb_table_schema_forget(&opts->aws, table);
 		schema = ddb_table_schema(&opts->aws, table);
 		if ((why = ds_not_dynastore_layout(schema)) != NULL)
