@@ -17,7 +17,9 @@ OBJS = \
 	src/aws_client.o \
 	src/sigv4.o \
 	src/pushdown.o \
-	src/ddb_table.o
+	src/ddb_table.o \
+	src/import.o \
+	src/helpers.o
 
 EXTENSION = dynastore_fdw
 DATA = dynastore_fdw--1.0.sql

@@ -270,9 +270,13 @@ kit_stage_inputs() {
 	kit_say "the postgres user cannot read $KIT_REPO: staging a copy of the tests in $KIT_RUN_DIR/inputs"
 	local d
 	install -d -o postgres -g postgres "$KIT_RUN_DIR/inputs"
-	for d in sql expected specs input output data test; do
+	# (and what the packaging and README tests read: META.json, the control
+	# and SQL files, README.md, scripts/)
+	for d in sql expected specs input output data test META.json dynastore_fdw.control \
+		README.md scripts; do
 		[ -e "$KIT_REPO/$d" ] && cp -a "$KIT_REPO/$d" "$KIT_RUN_DIR/inputs/"
 	done
+	cp -a "$KIT_REPO"/dynastore_fdw--*.sql "$KIT_RUN_DIR/inputs/"
 	chown -R postgres: "$KIT_RUN_DIR/inputs"
 	KIT_INPUT_DIR=$KIT_RUN_DIR/inputs
 	KIT_TEST_DIR=$KIT_RUN_DIR/inputs/test

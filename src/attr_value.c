@@ -26,6 +26,7 @@
 #include "utils/fmgrprotos.h"
 #include "utils/json.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
@@ -1005,6 +1006,169 @@ attr_table_columns(Relation rel, int *ncolumns)
 	}
 	*ncolumns = n;
 	return columns;
+}
+
+/*
+ * A column whose attribute no record has reads NULL, silently: a
+ * misspelled column name looks exactly like an attribute the records lack.
+ * A scan notes which attribute columns met their attribute; at its end a
+ * column that met none in ATTR_PRESENCE_MIN_RECORDS records or more gets
+ * one WARNING per backend, with the attributes of a record in the hint when
+ * the scan read whole records.  Fewer records say too little: a lookup of
+ * one record without an optional field is no sign of a typo.
+ */
+#define ATTR_PRESENCE_MIN_RECORDS	5
+#define ATTR_PRESENCE_MAX_LISTED	30
+
+struct AttrPresence
+{
+	Oid			relid;
+	DsColumn  **columns;		/* the attribute columns not yet met */
+	int			nunseen;
+	bool		whole_items;	/* items carry every attribute */
+	long		records;
+	char	   *first_name;		/* the first record's name, or NULL */
+	char	   *first_attributes;	/* its attributes, or NULL */
+	MemoryContext cxt;
+};
+
+/* Columns warned about in this backend, as (relid, attnum) pairs. */
+static List *presence_warned_rels = NIL;
+static List *presence_warned_cols = NIL;
+
+static bool
+presence_warned(Oid relid, AttrNumber attnum)
+{
+	ListCell   *r;
+	ListCell   *c;
+
+	forboth(r, presence_warned_rels, c, presence_warned_cols)
+		if (lfirst_oid(r) == relid && lfirst_int(c) == attnum)
+			return true;
+	return false;
+}
+
+/*
+ * A tracker of the attribute columns among columns, or NULL when there is
+ * nothing to track (no such column, or all warned about already).  It
+ * lives in the current memory context.
+ */
+AttrPresence *
+attr_presence_create(Oid relid, DsColumn *columns, int ncolumns,
+					 bool whole_items)
+{
+	AttrPresence *p = NULL;
+
+	for (int i = 0; i < ncolumns; i++)
+	{
+		if (columns[i].role != DS_ROLE_ATTRIBUTE ||
+			presence_warned(relid, columns[i].attnum))
+			continue;
+		if (p == NULL)
+		{
+			p = palloc0(sizeof(AttrPresence));
+			p->relid = relid;
+			p->columns = palloc(sizeof(DsColumn *) * ncolumns);
+			p->whole_items = whole_items;
+			p->cxt = CurrentMemoryContext;
+		}
+		p->columns[p->nunseen++] = &columns[i];
+	}
+	return p;
+}
+
+static int
+compare_name_cells(const ListCell *a, const ListCell *b)
+{
+	return strcmp(lfirst(a), lfirst(b));
+}
+
+/* The top-level attribute names of an item, sorted, comma-separated. */
+static char *
+item_attribute_names(JsonbContainer *item)
+{
+	JsonbIterator *it = JsonbIteratorInit(item);
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+	List	   *names = NIL;
+	StringInfoData buf;
+	ListCell   *lc;
+
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+		if (tok == WJB_KEY)
+			names = lappend(names, pnstrdup(v.val.string.val,
+											v.val.string.len));
+	list_sort(names, compare_name_cells);
+	initStringInfo(&buf);
+	foreach(lc, names)
+	{
+		if (foreach_current_index(lc) == ATTR_PRESENCE_MAX_LISTED)
+		{
+			appendStringInfoString(&buf, ", ...");
+			break;
+		}
+		appendStringInfo(&buf, "%s%s", buf.len ? ", " : "",
+						 (char *) lfirst(lc));
+	}
+	return buf.data;
+}
+
+/* Note the attributes of one record read. */
+void
+attr_presence_note(AttrPresence *p, JsonbContainer *item)
+{
+	if (p == NULL || p->nunseen == 0)
+		return;
+	if (p->records++ == 0)
+	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(p->cxt);
+		JsonbValue *nv = ddb_json_get(item, "name");
+
+		if (nv && nv->type == jbvBinary)
+			p->first_name = ddb_json_get_string(nv->val.binary.data, "S");
+		if (p->whole_items)
+			p->first_attributes = item_attribute_names(item);
+		MemoryContextSwitchTo(oldcxt);
+	}
+	for (int i = 0; i < p->nunseen;)
+	{
+		if (ddb_json_get(item, p->columns[i]->attribute) != NULL)
+			p->columns[i] = p->columns[--p->nunseen];
+		else
+			i++;
+	}
+}
+
+/* At the end of a scan: warn about the columns no record had. */
+void
+attr_presence_report(AttrPresence *p, const char *relname)
+{
+	if (p == NULL || p->records < ATTR_PRESENCE_MIN_RECORDS)
+		return;
+	for (int i = 0; i < p->nunseen; i++)
+	{
+		DsColumn   *col = p->columns[i];
+		MemoryContext oldcxt;
+
+		if (presence_warned(p->relid, col->attnum))
+			continue;
+		oldcxt = MemoryContextSwitchTo(TopMemoryContext);
+		presence_warned_rels = lappend_oid(presence_warned_rels, p->relid);
+		presence_warned_cols = lappend_int(presence_warned_cols, col->attnum);
+		MemoryContextSwitchTo(oldcxt);
+
+		ereport(WARNING,
+				(errcode(ERRCODE_WARNING),
+				 errmsg("column \"%s\" of foreign table \"%s\" matched no attribute in the %ld records read",
+						col->colname, relname, p->records),
+				 errdetail("No record read has an attribute \"%s\", so the column read NULL for each.",
+						   col->attribute),
+				 p->first_attributes ?
+				 errhint("If the column name is misspelled, rename the column or set its option attribute.  Record \"%s\" has the attributes %s.",
+						 p->first_name ? p->first_name : "?",
+						 p->first_attributes) :
+				 errhint("If the column name is misspelled, rename the column or set its option attribute.  A column \"fields jsonb\" shows the attributes that no other column claims.")));
+	}
 }
 
 /*

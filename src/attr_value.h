@@ -47,6 +47,17 @@ extern const char **attr_claimed_names(DsColumn *columns, int ncolumns,
 extern void attr_column_init(DsColumn *col, Oid relid, AttrNumber attnum,
 							 const char *colname, Oid typid, int32 typmod);
 
+/*
+ * Whether the attribute columns of a scan met their attributes: a column
+ * that none of the records read has is most likely misspelled.
+ */
+typedef struct AttrPresence AttrPresence;
+
+extern AttrPresence *attr_presence_create(Oid relid, DsColumn *columns,
+										  int ncolumns, bool whole_items);
+extern void attr_presence_note(AttrPresence *p, JsonbContainer *item);
+extern void attr_presence_report(AttrPresence *p, const char *relname);
+
 extern Datum attr_to_datum(DsColumn *col, JsonbValue *av, bool *isnull);
 extern bool attr_is_expired(JsonbValue *av, int64 now);
 extern void attr_append_json(StringInfo buf, JsonbValue *av);

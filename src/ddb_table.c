@@ -185,6 +185,32 @@ read_indexes(JsonbContainer *table, const char *member, bool global,
 	}
 }
 
+/* Read AttributeDefinitions: the types of the key attributes. */
+static void
+read_attribute_definitions(JsonbContainer *table, List **defs)
+{
+	JsonbValue *arr = ddb_json_get(table, "AttributeDefinitions");
+	JsonbIterator *it;
+	JsonbIteratorToken tok;
+	JsonbValue	v;
+
+	if (arr == NULL || arr->type != jbvBinary)
+		return;
+	it = JsonbIteratorInit(arr->val.binary.data);
+	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	{
+		DdbAttributeDef *def;
+
+		if (tok != WJB_ELEM || v.type != jbvBinary)
+			continue;
+		def = palloc0(sizeof(DdbAttributeDef));
+		def->name = ddb_json_get_string(v.val.binary.data, "AttributeName");
+		def->type = ddb_json_get_string(v.val.binary.data, "AttributeType");
+		if (def->name && def->type)
+			*defs = lappend(*defs, def);
+	}
+}
+
 /*
  * Describe the table: its key schema, checked to be dynastore's, and its
  * indexes.  A refusal for lack of permission gives a schema without
@@ -200,6 +226,7 @@ describe_table(const AwsConfig *cfg, const char *table)
 	JsonbValue *tv;
 	DdbTableSchema *schema = palloc0(sizeof(DdbTableSchema));
 	List	   *indexes = NIL;
+	List	   *defs = NIL;
 	ListCell   *lc;
 	char		hash_type;
 	char		range_type;
@@ -247,6 +274,7 @@ describe_table(const AwsConfig *cfg, const char *table)
 				 &indexes);
 	read_indexes(tv->val.binary.data, "GlobalSecondaryIndexes", true,
 				 &indexes);
+	read_attribute_definitions(tv->val.binary.data, &defs);
 	schema->item_count = ddb_json_get_number(tv->val.binary.data,
 											 "ItemCount", 0);
 	schema->nindexes = list_length(indexes);
@@ -254,6 +282,12 @@ describe_table(const AwsConfig *cfg, const char *table)
 	i = 0;
 	foreach(lc, indexes)
 		schema->indexes[i++] = *(DdbIndex *) lfirst(lc);
+	schema->nattributes = list_length(defs);
+	schema->attributes = palloc0(sizeof(DdbAttributeDef) *
+								 (schema->nattributes + 1));
+	i = 0;
+	foreach(lc, defs)
+		schema->attributes[i++] = *(DdbAttributeDef *) lfirst(lc);
 	return schema;
 }
 
@@ -267,6 +301,40 @@ describe_table(const AwsConfig *cfg, const char *table)
  */
 DdbTableSchema *
 ddb_table_schema(const AwsConfig *cfg, const char *table, bool want_indexes)
+{
+	DdbTableSchema *schema = ddb_table_describe(cfg, table);
+
+	if (schema->key_error)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("DynamoDB table \"%s\" does not have the key of dynastore's tables",
+						table),
+				 errdetail("%s", schema->key_error),
+				 errhint("Point the table option of the foreign table at a table that dynastore writes.")));
+
+	if (schema->denied && want_indexes && !schema->noticed)
+	{
+		schema->noticed = true;
+		ereport(NOTICE,
+				(errmsg("indexes of DynamoDB table \"%s\" are not used: DescribeTable was denied",
+						table),
+				 schema->denied[0] ?
+				 errdetail("DynamoDB returned AccessDeniedException: %s%s",
+						   schema->denied,
+						   schema->denied[strlen(schema->denied) - 1] == '.' ? "" : ".") :
+				 errdetail("DynamoDB returned AccessDeniedException."),
+				 errhint("Allow dynamodb:DescribeTable to the access key of the user mapping, so that queries can use the table's indexes.")));
+	}
+	return schema;
+}
+
+/*
+ * The schema of a table as DynamoDB describes it, cached as for
+ * ddb_table_schema, whatever its key: for IMPORT FOREIGN SCHEMA and the
+ * helpers, which judge it themselves.
+ */
+DdbTableSchema *
+ddb_table_describe(const AwsConfig *cfg, const char *table)
 {
 	char	   *where = cache_where(cfg, table);
 	const char *who = cfg->access_key_id ? cfg->access_key_id : "";
@@ -303,28 +371,19 @@ ddb_table_schema(const AwsConfig *cfg, const char *table, bool want_indexes)
 		schema_cache = e;
 	}
 
-	if (e->schema->key_error)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("DynamoDB table \"%s\" does not have the key of dynastore's tables",
-						table),
-				 errdetail("%s", e->schema->key_error),
-				 errhint("Point the table option of the foreign table at a table that dynastore writes.")));
-
-	if (e->schema->denied && want_indexes && !e->schema->noticed)
-	{
-		e->schema->noticed = true;
-		ereport(NOTICE,
-				(errmsg("indexes of DynamoDB table \"%s\" are not used: DescribeTable was denied",
-						table),
-				 e->schema->denied[0] ?
-				 errdetail("DynamoDB returned AccessDeniedException: %s%s",
-						   e->schema->denied,
-						   e->schema->denied[strlen(e->schema->denied) - 1] == '.' ? "" : ".") :
-				 errdetail("DynamoDB returned AccessDeniedException."),
-				 errhint("Allow dynamodb:DescribeTable to the access key of the user mapping, so that queries can use the table's indexes.")));
-	}
 	return e->schema;
+}
+
+/* The type AttributeDefinitions give an attribute ("S", "N", "B"), or NULL. */
+const char *
+ddb_table_attribute_type(const DdbTableSchema *schema, const char *attribute)
+{
+	int			i;
+
+	for (i = 0; i < schema->nattributes; i++)
+		if (strcmp(schema->attributes[i].name, attribute) == 0)
+			return schema->attributes[i].type;
+	return NULL;
 }
 
 /*

@@ -19,12 +19,21 @@ typedef struct DdbIndex
 	bool		projects_all;	/* ProjectionType ALL */
 } DdbIndex;
 
+/* An AttributeDefinition: the type of a key attribute of the table or an index. */
+typedef struct DdbAttributeDef
+{
+	char	   *name;
+	char	   *type;			/* "S", "N" or "B" */
+} DdbAttributeDef;
+
 typedef struct DdbTableSchema
 {
 	char	   *hash_key;
 	char	   *range_key;
 	int			nindexes;
 	DdbIndex   *indexes;		/* those keyed by strings only */
+	int			nattributes;	/* AttributeDefinitions */
+	DdbAttributeDef *attributes;
 	double		item_count;		/* DynamoDB's estimate, updated ~6 hourly */
 	char	   *key_error;		/* why the key is not dynastore's, or NULL */
 	char	   *denied;			/* DescribeTable was denied: DynamoDB's
@@ -35,6 +44,10 @@ typedef struct DdbTableSchema
 extern DdbTableSchema *ddb_table_schema(const AwsConfig *cfg,
 										const char *table,
 										bool want_indexes);
+extern DdbTableSchema *ddb_table_describe(const AwsConfig *cfg,
+										  const char *table);
+extern const char *ddb_table_attribute_type(const DdbTableSchema *schema,
+											const char *attribute);
 extern void ddb_table_schema_forget(const AwsConfig *cfg, const char *table);
 
 #endif							/* DDB_TABLE_H */

@@ -38,13 +38,19 @@
 #include "attr_value.h"
 #include "ddb_table.h"
 #include "dynastore_fdw.h"
+#include "import.h"
 #include "modify.h"
 #include "option.h"
 #include "pushdown.h"
 #include "scan.h"
 #include "write_buffer.h"
 
+/* 18 lets a library name itself and its version (shown by pg_get_loaded_modules) */
+#ifdef PG_MODULE_MAGIC_EXT
+PG_MODULE_MAGIC_EXT(.name = "dynastore_fdw",.version = DYNASTORE_FDW_VERSION);
+#else
 PG_MODULE_MAGIC;
+#endif
 
 void		_PG_init(void);
 
@@ -129,6 +135,8 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->EndForeignInsert = ds_end_insert;
 	routine->IsForeignRelUpdatable = ds_rel_updatable;
 	routine->ExplainForeignModify = ds_explain_modify;
+
+	routine->ImportForeignSchema = ds_import_foreign_schema;
 
 	PG_RETURN_POINTER(routine);
 }
@@ -505,7 +513,11 @@ access_matches_order(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
 			if (kc->attnum == ((Var *) e)->varattno &&
 				strcmp(kc->attribute, a->sort_attribute) == 0)
 			{
+#if PG_VERSION_NUM >= 180000
+				*forward = (pk->pk_cmptype == COMPARE_LT);	/* 18: CompareType */
+#else
 				*forward = (pk->pk_strategy == BTLessStrategyNumber);
+#endif
 				return true;
 			}
 		}
@@ -564,10 +576,27 @@ add_access_path(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
 	Cost		total;
 
 	cost_access(baserel, a, &startup, &total);
+
+	/*
+	 * 17 added fdw_restrictinfo, 18 disabled_nodes: none of our paths
+	 * restricts a join or is disabled by an enable_* setting.
+	 */
+#if PG_VERSION_NUM >= 180000
+	add_path(baserel, (Path *)
+			 create_foreignscan_path(root, baserel, NULL, rows, 0, startup,
+									 total, pathkeys, required_outer, NULL,
+									 NIL, list_make1(a)));
+#elif PG_VERSION_NUM >= 170000
+	add_path(baserel, (Path *)
+			 create_foreignscan_path(root, baserel, NULL, rows, startup, total,
+									 pathkeys, required_outer, NULL, NIL,
+									 list_make1(a)));
+#else
 	add_path(baserel, (Path *)
 			 create_foreignscan_path(root, baserel, NULL, rows, startup, total,
 									 pathkeys, required_outer, NULL,
 									 list_make1(a)));
+#endif
 }
 
 /*

@@ -12,6 +12,9 @@
 
 #include "pushdown.h"
 
+/* The library's version: META.json's, dynastore_fdw_version()'s. */
+#define DYNASTORE_FDW_VERSION	"1.0.0"
+
 /*
  * Cost of one DynamoDB request (a network round trip of milliseconds) and
  * of reading one item, in seq_page_cost units.

@@ -299,6 +299,13 @@ is_table_name(const char *s)
 	return true;
 }
 
+/* A valid DynamoDB table name, as the option table requires. */
+bool
+ds_valid_table_name(const char *name)
+{
+	return is_table_name(name);
+}
+
 static int
 option_ms(DefElem *def)
 {
@@ -397,6 +404,9 @@ option_segments(DefElem *def)
 	return result;
 }
 
+static DsTableOptions *gather_options(ForeignServer *server, Oid userid,
+									  List *table_options);
+
 /*
  * Gather the options of a foreign table, its server and the user mapping
  * of userid into one struct, in the current memory context.  Table options
@@ -406,7 +416,25 @@ DsTableOptions *
 ds_get_table_options(Oid foreigntableid, Oid userid)
 {
 	ForeignTable *table = GetForeignTable(foreigntableid);
-	ForeignServer *server = GetForeignServer(table->serverid);
+
+	return gather_options(GetForeignServer(table->serverid), userid,
+						  table->options);
+}
+
+/*
+ * The options of a server and of userid's user mapping, for requests that
+ * concern no foreign table (IMPORT FOREIGN SCHEMA, the SQL helpers): the
+ * table and partition are left unset.
+ */
+DsTableOptions *
+ds_get_server_options(ForeignServer *server, Oid userid)
+{
+	return gather_options(server, userid, NIL);
+}
+
+static DsTableOptions *
+gather_options(ForeignServer *server, Oid userid, List *table_options)
+{
 	UserMapping *mapping = GetUserMapping(userid, server->serverid);
 	DsTableOptions *opts = palloc0(sizeof(DsTableOptions));
 	const char *endpoint = NULL;
@@ -432,7 +460,7 @@ ds_get_table_options(Oid foreigntableid, Oid userid)
 	/* later lists override earlier ones */
 	lists[0] = server->options;
 	lists[1] = mapping->options;
-	lists[2] = table->options;
+	lists[2] = table_options;
 	for (i = 0; i < 3; i++)
 	{
 		foreach(lc, lists[i])

@@ -8,7 +8,10 @@
 #ifndef DS_OPTION_H
 #define DS_OPTION_H
 
+#include "foreign/foreign.h"
+
 #include "aws_client.h"
+#include "pg_compat.h"
 
 /* Defaults, also listed in the README. */
 #define DS_DEFAULT_REGION			"us-east-1"
@@ -54,6 +57,9 @@ typedef struct DsTableOptions
 } DsTableOptions;
 
 extern DsTableOptions *ds_get_table_options(Oid foreigntableid, Oid userid);
+extern DsTableOptions *ds_get_server_options(ForeignServer *server,
+											 Oid userid);
+extern bool ds_valid_table_name(const char *name);
 extern char *ds_column_attribute(Oid relid, AttrNumber attnum);
 
 #endif							/* DS_OPTION_H */

@@ -23,6 +23,7 @@
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
 
+#include "pg_compat.h"
 #include "pushdown.h"
 
 static const char *key_attribute(Expr *expr, Index relid, List *key_columns);

@@ -81,6 +81,8 @@ struct DsScanState
 	bool		done;			/* no page left to fetch */
 	int64		now;			/* epoch seconds that decide expiry */
 
+	AttrPresence *presence;		/* attribute columns met by the records */
+
 	/* the item being converted, for the error context */
 	JsonbContainer *item;
 	JsonbContainer *last_item;	/* the item ds_scan_next returned last */
@@ -173,6 +175,9 @@ ds_scan_create(Relation rel, Oid userid, List *retrieved, bool whole_row)
 			st->read.projection = lappend(st->read.projection,
 										  strVal(lfirst(lc)));
 	}
+
+	st->presence = attr_presence_create(relid, st->columns, st->ncolumns,
+										st->has_fields);
 
 	st->read.table = st->opts->table;
 	st->read.consistent = st->opts->consistent_read;
@@ -312,7 +317,11 @@ ds_rescan(ForeignScanState *node)
 void
 ds_end_scan(ForeignScanState *node)
 {
+	DsScanState *st = node->fdw_state;
+
 	/* the contexts go with the executor's; nothing to release early */
+	if (st)
+		attr_presence_report(st->presence, RelationGetRelationName(st->rel));
 }
 
 /*
@@ -994,6 +1003,7 @@ fill_values(DsScanState *st, JsonbContainer *item, Datum *values,
 
 	error_context_stack = errcallback.previous;
 	st->item = NULL;
+	attr_presence_note(st->presence, item);
 	MemoryContextSwitchTo(oldcxt);
 }
 
