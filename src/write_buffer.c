@@ -126,6 +126,7 @@ static void send_puts(DsWriteBuffer *buf, DsWrite **writes, int n,
 					  FlushProgress *progress);
 static int	take_unprocessed(AwsResponse *res, DsWrite **writes, int n,
 							 DsWrite **left);
+static char *describe_found(DsWrite *write, JsonbValue *item);
 static void note_applied(FlushProgress *progress, DsWrite *write);
 static void note_capacity(DsWriteStats *stats, const char *body);
 static void make_token(char *token);
@@ -362,6 +363,7 @@ ds_write_add(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 	copy->relname = pstrdup(write->relname);
 	copy->attrs = NIL;
 	copy->outcome = DS_OUTCOME_PENDING;
+	copy->found = NULL;
 	copy->item = write_body(buf, write, table,
 							(buf->mode == DS_WRITE_TRANSACTION &&
 							 write->kind != DS_WRITE_PUT) ?
@@ -643,6 +645,9 @@ judge_cancellation(DsWriteBuffer *buf, FlushRequest *fl, AwsResponse *res,
 			continue;
 		if (strcmp(code, "ConditionalCheckFailed") == 0)
 		{
+			JsonbValue *item = ddb_json_get(v.val.binary.data, "Item");
+
+			w->found = describe_found(w, item);
 			failed_condition = true;
 			w->outcome = w->skip_conflict ? DS_OUTCOME_SKIPPED :
 				DS_OUTCOME_CONFLICT;
@@ -900,6 +905,30 @@ take_unprocessed(AwsResponse *res, DsWrite **writes, int n, DsWrite **left)
 	return nleft;
 }
 
+/*
+ * What the record a failed condition met was, for the error's detail:
+ * the ALL_OLD item of the cancellation reason.  NULL when unknown.
+ */
+static char *
+describe_found(DsWrite *write, JsonbValue *item)
+{
+	JsonbValue *version;
+	char	   *n;
+
+	if (item == NULL || item->type != jbvBinary)
+		return pstrdup(" It is gone now.");
+	version = ddb_json_get(item->val.binary.data, "version");
+	n = version && version->type == jbvBinary ?
+		ddb_json_get_string(version->val.binary.data, "N") : NULL;
+	if (n == NULL)
+		return NULL;
+	/* the version read, still there: the condition failed on expiry */
+	if (write->has_version &&
+		strcmp(n, psprintf(INT64_FORMAT, write->version)) == 0)
+		return pstrdup(" It has expired.");
+	return psprintf(" It is at version %s now.", n);
+}
+
 static void
 note_applied(FlushProgress *progress, DsWrite *write)
 {
@@ -1064,11 +1093,14 @@ report_outcome(DsWriteBuffer *buf, DsWrite **writes, int n)
 				 errmsg("could not delete record in foreign table \"%s\": key has been modified",
 						conflict->relname),
 				 conflict->has_version ?
-				 errdetail("Key (id, name)=(%s, %s) no longer has version " INT64_FORMAT ", which this statement read: the record was changed, deleted or expired since. %s",
+				 errdetail("Key (id, name)=(%s, %s) no longer has version " INT64_FORMAT ", which this statement read: the record was changed, deleted or expired since.%s %s",
 						   conflict->shown.id, conflict->shown.name,
-						   conflict->version, written_note) :
-				 errdetail("Key (id, name)=(%s, %s) had no version when this statement read it, and was changed, deleted or expired since. %s",
+						   conflict->version,
+						   conflict->found ? conflict->found : "",
+						   written_note) :
+				 errdetail("Key (id, name)=(%s, %s) had no version when this statement read it, and was changed, deleted or expired since.%s %s",
 						   conflict->shown.id, conflict->shown.name,
+						   conflict->found ? conflict->found : "",
 						   written_note),
 				 errhint("Read the record again and retry.")));
 	if (not_applied)

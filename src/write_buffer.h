@@ -65,6 +65,7 @@ typedef struct DsWrite
 	bool		skip_conflict;	/* CREATE under ON CONFLICT DO NOTHING */
 	DsWriteStats *stats;
 	DsWriteOutcome outcome;
+	char	   *found;			/* CONFLICT: what the record was, if known */
 } DsWrite;
 
 typedef struct DsWriteBuffer DsWriteBuffer;
