@@ -54,8 +54,8 @@ DELETE FROM wf_t WHERE name = 'new' RETURNING name, version;
 -- resend's condition fails: 40001, and the record went up once, not twice.
 \! node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p same 'v1'
 \! "$DDB_TEST_DIR"/proxyctl drop TransactWriteItems
-\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 2 1
-\! (sleep 0.7; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p same 'v2') >/dev/null 2>&1 &
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 4 1
+\! (sleep 0.3; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p same 'v2') >/dev/null 2>&1 &
 UPDATE wf_t SET value = 'v2' WHERE name = 'same';
 \echo :LAST_ERROR_SQLSTATE
 \! "$DDB_TEST_DIR"/proxyctl clear
@@ -66,8 +66,8 @@ SELECT name, version, value FROM wf_t WHERE name = 'same';
 -- again; the resend, conditioned on version 1, must not delete it.
 \! node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p aba 'old'
 \! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems
-\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 2 1
-\! (sleep 0.7; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p aba 'reborn') >/dev/null 2>&1 &
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 4 1
+\! (sleep 0.3; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p aba 'reborn') >/dev/null 2>&1 &
 DELETE FROM wf_t WHERE name = 'aba';
 \! "$DDB_TEST_DIR"/proxyctl clear
 SELECT name, version, value FROM wf_t WHERE name = 'aba';
@@ -77,11 +77,39 @@ SELECT name, version, value FROM wf_t WHERE name = 'aba';
 -- answered from the token: UPDATE 1, and both changes count (version 3).
 \! node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p both 'v1'
 \! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems
-\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 2 1
-\! (sleep 0.7; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p both 'other') >/dev/null 2>&1 &
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 4 1
+\! (sleep 0.3; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p both 'other') >/dev/null 2>&1 &
 UPDATE wf_t SET value = 'mine' WHERE name = 'both';
 \! "$DDB_TEST_DIR"/proxyctl clear
 SELECT name, version, value FROM wf_t WHERE name = 'both';
+
+-- INSERT with another writer in the gap: the create applied and its answer
+-- was lost, then the record changed: INSERT 1 all the same (version 2 is
+-- the other writer's).  A create dropped before DynamoDB saw it, while
+-- another writer created the key: 23505, the other record stands.
+\! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 4 1
+\! (sleep 0.3; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p ins1 'other') >/dev/null 2>&1 &
+INSERT INTO wf_t (name, value) VALUES ('ins1', 'mine');
+\! "$DDB_TEST_DIR"/proxyctl clear
+SELECT name, version, value FROM wf_t WHERE name = 'ins1';
+\! "$DDB_TEST_DIR"/proxyctl drop TransactWriteItems
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 4 1
+\! (sleep 0.3; node "$DDB_TEST_DIR"/ddb.js dynastore-put wf_items p ins2 'other') >/dev/null 2>&1 &
+INSERT INTO wf_t (name, value) VALUES ('ins2', 'mine');
+\echo :LAST_ERROR_SQLSTATE
+\! "$DDB_TEST_DIR"/proxyctl clear
+SELECT name, version, value FROM wf_t WHERE name = 'ins2';
+
+-- insert_mode 'put': a lost BatchWriteItem answer is sent again (a whole
+-- item with no condition writes the same thing twice)
+CREATE FOREIGN TABLE wf_put (name text, version bigint, value text)
+  SERVER wf_srv OPTIONS (table 'wf_items', partition 'put', insert_mode 'put');
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+\! "$DDB_TEST_DIR"/proxyctl lose BatchWriteItem
+INSERT INTO wf_put (name, value) SELECT 'p' || i, 'put' FROM generate_series(1, 30) i;
+\! "$DDB_TEST_DIR"/proxyctl count BatchWriteItem
+SELECT count(*), min(version), max(version) FROM wf_put;
 
 -- a statement of 150 rows is two transactions, both answers lost: each is
 -- sent again and applied once
@@ -117,15 +145,41 @@ INSERT INTO wf_t (name, value) VALUES ('throttled', 'x');
 SELECT count(*) FROM wf_t WHERE name = 'throttled';
 
 -- every answer lost: the outcome is unknown, 40003 with the key to check;
--- here it did apply (version 5)
+-- here it did apply
 \! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems 10
 UPDATE wf_t SET value = 'unknown' WHERE name = 'rec';
 \echo :LAST_ERROR_SQLSTATE
 \! "$DDB_TEST_DIR"/proxyctl clear
 SELECT name, version, value FROM wf_t WHERE name = 'rec';
 
+-- the resend finds the first call still running (TransactionInProgress)
+-- until retries run out: it may yet apply, so unknown, 40003, not 40001
+ALTER SERVER wf_srv OPTIONS (SET max_retries '1');
+\! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems 1
+\! "$DDB_TEST_DIR"/proxyctl error TransactWriteItems 400 TransactionInProgressException 0 --skip 1
+UPDATE wf_t SET value = 'in progress' WHERE name = 'rec';
+\echo :LAST_ERROR_SQLSTATE
+\! "$DDB_TEST_DIR"/proxyctl clear
+-- a lost answer, then only throttling: the first attempt may have
+-- applied (here it did), so 40003, not "throttled, nothing written"
+\! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems 1
+\! "$DDB_TEST_DIR"/proxyctl error TransactWriteItems 400 ThrottlingException 0 --skip 1
+UPDATE wf_t SET value = 'throttled after' WHERE name = 'rec';
+\echo :LAST_ERROR_SQLSTATE
+\! "$DDB_TEST_DIR"/proxyctl clear
+SELECT name, version, value FROM wf_t WHERE name = 'rec';
+ALTER SERVER wf_srv OPTIONS (SET max_retries '3');
+-- a cancel while the writes are in flight: 40003, not 57014, since what
+-- was sent may apply
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 3 1
+SET statement_timeout = '1s';
+UPDATE wf_t SET value = 'cancelled' WHERE name = 'rec';
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+\! "$DDB_TEST_DIR"/proxyctl clear
+
 -- write_mode 'single': one UpdateItem, never sent again once it may have
--- reached DynamoDB.  A lost answer is 40003 (here it applied: version 6);
+-- reached DynamoDB.  A lost answer is 40003 (here it applied);
 -- throttling is retried (DynamoDB never ran it); a conflict is 40001.
 ALTER FOREIGN TABLE wf_t OPTIONS (ADD write_mode 'single');
 EXPLAIN (COSTS OFF) UPDATE wf_t SET value = 'x' WHERE name = 'rec';

@@ -785,9 +785,12 @@ ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries)
 	}
 
 	pfree(res);
-	call->maybe_applied = req->retry != AWS_RETRY_SAFE && !throttled &&
-		(call->uncertain || att->status >= 500 ||
-		 (type && ddb_type_in(type, ddb_server_errors)));
+	/* a throttled last attempt says nothing of the earlier ones */
+	call->maybe_applied = req->retry != AWS_RETRY_SAFE &&
+		(call->uncertain ||
+		 (!throttled &&
+		  (att->status >= 500 ||
+		   (type && ddb_type_in(type, ddb_server_errors)))));
 	call->state = DDB_CALL_FAILED;
 	return false;
 }

@@ -451,7 +451,7 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 					 errhint("Use insert_mode 'create' to skip records that exist.")));
 	}
 
-	st->buffer = ds_write_buffer(estate, st->opts);
+	st->buffer = ds_write_buffer(estate, st->opts, do_nothing);
 	st->temp_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										 "dynastore_fdw modify",
 										 ALLOCSET_DEFAULT_SIZES);
@@ -1009,7 +1009,7 @@ ds_rel_updatable(Relation rel)
 
 /*
  * EXPLAIN: the operation, its condition and batch; with ANALYZE, the
- * requests, writes, conflicts and the reads that settled uncertain writes.
+ * requests, transactions, writes, conflicts and capacity.
  */
 void
 ds_explain_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,

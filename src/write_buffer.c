@@ -37,6 +37,7 @@
 #include "miscadmin.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 
 #include "attr_value.h"
 #include "aws_client.h"
@@ -56,6 +57,8 @@ struct DsWriteBuffer
 	Oid			serverid;
 	Oid			userid;
 	DsWriteMode mode;
+	bool		immediate;		/* sent by its caller as it goes (ON
+								 * CONFLICT DO NOTHING), not at the end */
 	AwsConfig	aws;
 	MemoryContext cxt;			/* the buffer's, a child of the statement's */
 	MemoryContext pending_cxt;	/* the writes not sent yet; reset after */
@@ -81,6 +84,8 @@ typedef struct FlushRequest
 	int			nwrites;
 	char		token[DDB_MAX_TOKEN_LEN + 1];
 	bool		done;
+	bool		maybe_applied;	/* an attempt under token may apply */
+	TimestampTz first_sent;		/* the first attempt of the writes */
 } FlushRequest;
 
 /* What a flush has sent so far, for the context of an error. */
@@ -119,7 +124,11 @@ static char *write_body(DsWriteBuffer *buf, const DsWrite *write,
 static void send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 							  FlushProgress *progress);
 static bool judge_cancellation(DsWriteBuffer *buf, FlushRequest *fl,
-							   AwsResponse *res, bool *conflicted);
+							   AwsResponse *res, bool *conflicted,
+							   bool *changed);
+static void settle_unfinished(FlushRequest *fl);
+static void send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs,
+						  AwsCallStats *calls, FlushProgress *progress);
 static void send_singles(DsWriteBuffer *buf, DsWrite **writes, int n,
 						 FlushProgress *progress);
 static void send_puts(DsWriteBuffer *buf, DsWrite **writes, int n,
@@ -170,10 +179,12 @@ ds_executor_finish(QueryDesc *queryDesc)
 /*
  * The buffer of the statement running in estate for the writes through
  * opts' server, user mapping and write mode; made on first use, in the
- * statement's memory.
+ * statement's memory.  An immediate buffer is one its caller sends as it
+ * goes (INSERT ... ON CONFLICT DO NOTHING): it keeps the statement's
+ * other writes out of those early sends.
  */
 DsWriteBuffer *
-ds_write_buffer(EState *estate, DsTableOptions *opts)
+ds_write_buffer(EState *estate, DsTableOptions *opts, bool immediate)
 {
 	DsWriteBuffer *buf;
 	MemoryContextCallback *cb;
@@ -181,7 +192,8 @@ ds_write_buffer(EState *estate, DsTableOptions *opts)
 
 	for (buf = ds_buffers; buf; buf = buf->next)
 		if (buf->estate == estate && buf->serverid == opts->serverid &&
-			buf->userid == opts->userid && buf->mode == opts->write_mode)
+			buf->userid == opts->userid && buf->mode == opts->write_mode &&
+			buf->immediate == immediate)
 			return buf;
 
 	buf = MemoryContextAllocZero(estate->es_query_cxt, sizeof(DsWriteBuffer));
@@ -196,6 +208,7 @@ ds_write_buffer(EState *estate, DsTableOptions *opts)
 	buf->serverid = opts->serverid;
 	buf->userid = opts->userid;
 	buf->mode = opts->write_mode;
+	buf->immediate = immediate;
 	buf->aws = opts->aws;
 
 	ctl.keysize = sizeof(char *);
@@ -265,18 +278,6 @@ ds_write_flush_statement(EState *estate)
 	for (buf = ds_buffers; buf; buf = buf->next)
 		if (buf->estate == estate && buf->pending != NIL && !buf->sent)
 			ds_write_flush(buf);
-}
-
-/* Whether the statement has writes not sent yet. */
-bool
-ds_write_pending(EState *estate)
-{
-	DsWriteBuffer *buf;
-
-	for (buf = ds_buffers; buf; buf = buf->next)
-		if (buf->estate == estate && buf->pending != NIL && !buf->sent)
-			return true;
-	return false;
 }
 
 static uint32
@@ -492,9 +493,13 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 	FlushRequest *fl = palloc0(sizeof(FlushRequest) * n);
 	int			nfl = 0;
 	int			round = 0;
-	int			max_rounds = Max(buf->aws.max_retries, 0) + 1 + n;
+	int			max_rounds = Max(buf->aws.max_retries, 0) + 1 +
+		DDB_MAX_TRANSACT_ACTIONS;
+	MemoryContext round_cxt = AllocSetContextCreate(CurrentMemoryContext,
+													"dynastore_fdw transactions",
+													ALLOCSET_DEFAULT_SIZES);
 
-	/* cut into transactions */
+	/* cut into transactions, each with its own copy of its writes */
 	for (int i = 0; i < n;)
 	{
 		size_t		bytes = 0;
@@ -503,8 +508,9 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 		while (j < n && j - i < DDB_MAX_TRANSACT_ACTIONS &&
 			   (j == i || bytes + writes[j]->size <= DDB_MAX_TRANSACT_BYTES))
 			bytes += writes[j++]->size;
-		fl[nfl].writes = &writes[i];
 		fl[nfl].nwrites = j - i;
+		fl[nfl].writes = palloc(sizeof(DsWrite *) * fl[nfl].nwrites);
+		memcpy(fl[nfl].writes, &writes[i], sizeof(DsWrite *) * fl[nfl].nwrites);
 		make_token(fl[nfl].token);
 		nfl++;
 		i = j;
@@ -512,18 +518,32 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 
 	for (;;)
 	{
+		MemoryContext oldcxt = MemoryContextSwitchTo(round_cxt);
 		AwsRequest *reqs = palloc0(sizeof(AwsRequest) * nfl);
 		int		   *which = palloc(sizeof(int) * nfl);
 		int			nreqs = 0;
 		bool		throttled = false;
+		bool		left = false;
+		AwsCallStats calls = {0};
 
 		CHECK_FOR_INTERRUPTS();
 		for (int f = 0; f < nfl; f++)
 		{
 			char	  **actions;
+			long		used;
 
 			if (fl[f].done)
 				continue;
+			if (fl[f].first_sent == 0)
+				fl[f].first_sent = GetCurrentTimestamp();
+			used = TimestampDifferenceMilliseconds(fl[f].first_sent,
+												   GetCurrentTimestamp());
+			if (used >= DS_TOKEN_WINDOW_MS)
+			{
+				/* past the token's window a resend could apply again */
+				settle_unfinished(&fl[f]);
+				continue;
+			}
 			actions = palloc(sizeof(char *) * fl[f].nwrites);
 			for (int k = 0; k < fl[f].nwrites; k++)
 				actions[k] = fl[f].writes[k]->item;
@@ -534,29 +554,33 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 			reqs[nreqs].retry = AWS_RETRY_CHECKED;
 			reqs[nreqs].accepted_errors = ds_txn_errors;
 			reqs[nreqs].keep_failure = true;
-			reqs[nreqs].give_up_after_ms = DS_TOKEN_WINDOW_MS;
+			reqs[nreqs].give_up_after_ms = DS_TOKEN_WINDOW_MS - used;
 			which[nreqs++] = f;
 		}
 		if (nreqs == 0)
+		{
+			MemoryContextSwitchTo(oldcxt);
 			break;
+		}
 
 		progress->reqs = reqs;
 		progress->nreqs = nreqs;
 		progress->weights = palloc(sizeof(int) * nreqs);
 		for (int r = 0; r < nreqs; r++)
 			progress->weights[r] = fl[which[r]].nwrites;
-		/* charged to the first write's table: one request, many tables */
-		aws_dynamodb_call_many(&buf->aws, reqs, nreqs, AWS_MAX_CONCURRENCY,
-							   NULL);
+		send_requests(buf, reqs, nreqs, &calls, progress);
 		progress->reqs = NULL;
+		/* one request, maybe many tables: charged to the first write's */
+		writes[0]->stats->requests += calls.requests;
 
 		for (int r = 0; r < nreqs; r++)
 		{
 			FlushRequest *f = &fl[which[r]];
 			AwsResponse *res = reqs[r].response;
 			bool		conflicted = false;
+			bool		changed = false;
 
-			f->writes[0]->stats->requests++;
+			f->maybe_applied |= res->uncertain;
 			if (res->failed)
 			{
 				for (int k = 0; k < f->nwrites; k++)
@@ -567,37 +591,107 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 			{
 				for (int k = 0; k < f->nwrites; k++)
 					note_applied(progress, f->writes[k]);
-				f->writes[0]->stats->transactions++;
-				note_capacity(f->writes[0]->stats, res->body);
+				writes[0]->stats->transactions++;
+				note_capacity(writes[0]->stats, res->body);
 				f->done = true;
 			}
 			else if (strcmp(res->error_type, "TransactionInProgressException") == 0)
 			{
 				/* the same token is still running: ask again, unchanged */
+				f->maybe_applied = true;
 			}
-			else if (!judge_cancellation(buf, f, res, &conflicted))
+			else if (!judge_cancellation(buf, f, res, &conflicted, &changed))
 			{
-				/* nothing applied; again under a new token */
-				make_token(f->token);
+				/*
+				 * Cancelled, so nothing of it applied.  A body sent before
+				 * goes again under its token, in case an earlier attempt
+				 * is still on its way; a changed body gets a new token,
+				 * unless an earlier attempt may yet apply.
+				 */
+				if (changed && f->maybe_applied)
+					settle_unfinished(f);
+				else if (changed || !f->maybe_applied)
+					make_token(f->token);
 				throttled |= !conflicted;
 			}
 		}
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextReset(round_cxt);
+
 		progress->applied = 0;
 		for (int f = 0; f < nfl; f++)
+		{
+			left |= !fl[f].done;
 			for (int k = 0; k < fl[f].nwrites; k++)
 				if (fl[f].writes[k]->outcome == DS_OUTCOME_APPLIED)
 					progress->applied++;
-
+		}
+		if (!left)
+			break;
 		if (++round >= max_rounds)
 		{
 			for (int f = 0; f < nfl; f++)
 				if (!fl[f].done)
-					for (int k = 0; k < fl[f].nwrites; k++)
-						fl[f].writes[k]->outcome = DS_OUTCOME_NOT_APPLIED;
+					settle_unfinished(&fl[f]);
 			break;
 		}
 		aws_backoff_wait(round - 1, throttled);
 	}
+	MemoryContextDelete(round_cxt);
+}
+
+/*
+ * A transaction given up: unknown when an attempt under its token may
+ * have applied (or may still), else not applied.
+ */
+static void
+settle_unfinished(FlushRequest *fl)
+{
+	for (int k = 0; k < fl->nwrites; k++)
+		if (fl->writes[k]->outcome == DS_OUTCOME_PENDING)
+			fl->writes[k]->outcome = fl->maybe_applied ?
+				DS_OUTCOME_UNKNOWN : DS_OUTCOME_NOT_APPLIED;
+	fl->done = true;
+}
+
+/*
+ * Send requests; a cancel (Ctrl-C, statement_timeout) while they are in
+ * flight leaves their outcome unknown, and says so with 40003 rather than
+ * 57014: what was sent may have applied.
+ */
+static void
+send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs,
+			  AwsCallStats *calls, FlushProgress *progress)
+{
+	MemoryContext cxt = CurrentMemoryContext;
+
+	PG_TRY();
+	{
+		aws_dynamodb_call_many(&buf->aws, reqs, nreqs, AWS_MAX_CONCURRENCY,
+							   calls);
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+		long		in_flight = 0;
+
+		MemoryContextSwitchTo(cxt);
+		edata = CopyErrorData();
+		if (edata->sqlerrcode != ERRCODE_QUERY_CANCELED)
+			PG_RE_THROW();
+		FlushErrorState();
+		for (int r = 0; r < nreqs; r++)
+			if (reqs[r].response == NULL)
+				in_flight += progress->weights[r];
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_STATEMENT_COMPLETION_UNKNOWN),
+				 errmsg("statement was cancelled while its writes were being sent"),
+				 errdetail_plural("The cancel came while the write of %ld record was in flight (\"%s\"); it may or may not have been applied.",
+								  "The cancel came while the writes of %ld records were in flight (\"%s\"); they may or may not have been applied.",
+								  in_flight, in_flight, edata->message),
+				 errhint("Read the records to see what they hold before writing them again.")));
+	}
+	PG_END_TRY();
 }
 
 /*
@@ -609,7 +703,7 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
  */
 static bool
 judge_cancellation(DsWriteBuffer *buf, FlushRequest *fl, AwsResponse *res,
-				   bool *conflicted)
+				   bool *conflicted, bool *changed)
 {
 	Jsonb	   *answer = ddb_json_parse(res->body, "TransactWriteItems");
 	JsonbValue *reasons = ddb_json_get(&answer->root, "CancellationReasons");
@@ -627,8 +721,8 @@ judge_cancellation(DsWriteBuffer *buf, FlushRequest *fl, AwsResponse *res,
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_ERROR),
 				 errmsg("DynamoDB cancelled a TransactWriteItems without saying why"),
-				 errdetail("The answer has no CancellationReasons, one for each of its %d actions. DynamoDB said: %s",
-						   fl->nwrites, res->error_message ? res->error_message : "")));
+				 errdetail("The answer has no CancellationReasons, one for each of its %d actions.",
+						   fl->nwrites)));
 
 	it = JsonbIteratorInit(reasons->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -693,6 +787,7 @@ judge_cancellation(DsWriteBuffer *buf, FlushRequest *fl, AwsResponse *res,
 		return true;
 	}
 	*conflicted = true;
+	*changed = true;
 	return false;
 }
 
@@ -706,6 +801,7 @@ send_singles(DsWriteBuffer *buf, DsWrite **writes, int n,
 			 FlushProgress *progress)
 {
 	AwsRequest *reqs = palloc0(sizeof(AwsRequest) * n);
+	AwsCallStats calls = {0};
 
 	for (int i = 0; i < n; i++)
 	{
@@ -722,14 +818,14 @@ send_singles(DsWriteBuffer *buf, DsWrite **writes, int n,
 	progress->weights = palloc(sizeof(int) * n);
 	for (int i = 0; i < n; i++)
 		progress->weights[i] = 1;
-	aws_dynamodb_call_many(&buf->aws, reqs, n, AWS_MAX_CONCURRENCY, NULL);
+	send_requests(buf, reqs, n, &calls, progress);
 	progress->reqs = NULL;
+	writes[0]->stats->requests += calls.requests;
 
 	for (int i = 0; i < n; i++)
 	{
 		AwsResponse *res = reqs[i].response;
 
-		writes[i]->stats->requests++;
 		if (res->failed)
 			writes[i]->outcome = DS_OUTCOME_UNKNOWN;
 		else if (res->error_type != NULL)
@@ -767,6 +863,7 @@ send_puts(DsWriteBuffer *buf, DsWrite **given, int n,
 		int		   *first = palloc(sizeof(int) * n);
 		int		   *count = palloc(sizeof(int) * n);
 		int			nleft = 0;
+		AwsCallStats calls = {0};
 
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < n;)
@@ -791,9 +888,9 @@ send_puts(DsWriteBuffer *buf, DsWrite **given, int n,
 		progress->reqs = reqs;
 		progress->nreqs = nreqs;
 		progress->weights = count;
-		aws_dynamodb_call_many(&buf->aws, reqs, nreqs, AWS_MAX_CONCURRENCY,
-							   NULL);
+		send_requests(buf, reqs, nreqs, &calls, progress);
 		progress->reqs = NULL;
+		writes[0]->stats->requests += calls.requests;
 
 		for (int r = 0; r < nreqs; r++)
 		{
@@ -802,7 +899,6 @@ send_puts(DsWriteBuffer *buf, DsWrite **given, int n,
 			int			nmine = count[r];
 			int			nback;
 
-			mine[0]->stats->requests++;
 			if (res->failed)
 			{
 				for (int k = 0; k < nmine; k++)
@@ -997,10 +1093,10 @@ flush_error_context(void *arg)
 			applied += progress->weights[r];
 	}
 	if (applied > 0)
-		errcontext("%ld of the statement's %ld records were written before the error",
+		errcontext("%ld of the statement's %ld records are known to be written",
 				   applied, progress->buf->total);
 	else
-		errcontext("nothing of the statement was written");
+		errcontext("no record of the statement is known to be written");
 }
 
 

@@ -71,11 +71,11 @@ typedef struct DsWrite
 typedef struct DsWriteBuffer DsWriteBuffer;
 
 extern void ds_write_buffer_init(void);
-extern DsWriteBuffer *ds_write_buffer(EState *estate, DsTableOptions *opts);
+extern DsWriteBuffer *ds_write_buffer(EState *estate, DsTableOptions *opts,
+									  bool immediate);
 extern DsWrite *ds_write_add(DsWriteBuffer *buf, const DsWrite *write,
 							 const char *table, bool *already);
 extern void ds_write_flush(DsWriteBuffer *buf);
 extern void ds_write_flush_statement(EState *estate);
-extern bool ds_write_pending(EState *estate);
 
 #endif							/* WRITE_BUFFER_H */
