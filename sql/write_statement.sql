@@ -43,11 +43,18 @@ SELECT t.name, t.value FROM st_t t JOIN u USING (name);
 SELECT name, version, value FROM st_t WHERE name = 'r001';
 
 -- a record reached twice by one UPDATE (a duplicate join row) is updated
--- once, as PostgreSQL leaves a row it already updated
+-- once, as PostgreSQL leaves a row it already updated; through a merge
+-- join on name COLLATE "C" (st_t) and through a hash join (st_j)
 CREATE FOREIGN TABLE st_j (name text, version bigint, value text)
   SERVER st_srv OPTIONS (table 'st_items', partition 'p');
 CREATE TABLE src (k text, v text);
 INSERT INTO src VALUES ('r002', 'a'), ('r002', 'b'), ('r003', 'c');
+SET enable_hashjoin = off;
+SET enable_nestloop = off;
+EXPLAIN (COSTS OFF) UPDATE st_t SET value = src.v FROM src WHERE st_t.name = src.k;
+UPDATE st_t SET value = src.v FROM src WHERE st_t.name = src.k;
+RESET enable_hashjoin;
+RESET enable_nestloop;
 UPDATE st_j SET value = src.v FROM src WHERE st_j.name = src.k;
 SELECT name, version FROM st_t WHERE name IN ('r002', 'r003') ORDER BY name;
 -- and by one DELETE

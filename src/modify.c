@@ -111,8 +111,8 @@ static DsColumn *column_of_role(DsColumn *columns, int ncolumns,
 static char *table_partition(Oid relid);
 static void require_column(Relation rel, const char *column,
 						   const char *command, const char *why);
-static void add_identity(PlannerInfo *root, Index rtindex, DsColumn *col,
-						 const char *name);
+static void add_identity(PlannerInfo *root, Index rtindex, Relation rel,
+						 DsColumn *col, const char *name);
 static DsModifyState *create_modify_state(ResultRelInfo *rinfo,
 										  EState *estate, CmdType operation,
 										  List *target_attrs,
@@ -184,12 +184,14 @@ ds_add_update_targets(PlannerInfo *root, Index rtindex,
 		require_column(target_relation, "version", command,
 					   "The write is conditioned on the version each record had when the statement read it.");
 
-	add_identity(root, rtindex, name_col, DS_JUNK_NAME);
+	add_identity(root, rtindex, target_relation, name_col, DS_JUNK_NAME);
 	if (!partitioned)
-		add_identity(root, rtindex, id_col, DS_JUNK_ID);
-	add_identity(root, rtindex, version_col, DS_JUNK_VERSION);
+		add_identity(root, rtindex, target_relation, id_col, DS_JUNK_ID);
+	add_identity(root, rtindex, target_relation, version_col,
+				 DS_JUNK_VERSION);
 	if (operation == CMD_UPDATE && fields_col != NULL)
-		add_identity(root, rtindex, fields_col, DS_JUNK_FIELDS);
+		add_identity(root, rtindex, target_relation, fields_col,
+					 DS_JUNK_FIELDS);
 
 	/* DELETE ... RETURNING returns the row as read, which is what went */
 	if (operation == CMD_DELETE && root->parse->returningList != NIL)
@@ -301,14 +303,21 @@ require_column(Relation rel, const char *column, const char *command,
 					 quote_identifier(RelationGetRelationName(rel)), column)));
 }
 
+/*
+ * The Var must be the column's own, collation included: the planner keeps
+ * one Var a column in the scan's targetlist, and a sort by the column
+ * (a merge join on name COLLATE "C") must find it there.
+ */
 static void
-add_identity(PlannerInfo *root, Index rtindex, DsColumn *col,
+add_identity(PlannerInfo *root, Index rtindex, Relation rel, DsColumn *col,
 			 const char *name)
 {
+	Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel),
+										  col->attnum - 1);
+
 	add_row_identity_var(root,
-						 makeVar(rtindex, col->attnum, col->typid,
-								 col->typmod, get_typcollation(col->typid),
-								 0),
+						 makeVar(rtindex, col->attnum, att->atttypid,
+								 att->atttypmod, att->attcollation, 0),
 						 rtindex, name);
 }
 
