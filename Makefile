@@ -11,6 +11,7 @@ OBJS = \
 	src/modify.o \
 	src/ddb_write.o \
 	src/ddb_request.o \
+	src/ddb_answer.o \
 	src/attr_value.o \
 	src/ddb_json.o \
 	src/aws_client.o \

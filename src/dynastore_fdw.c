@@ -749,6 +749,10 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   makeBoolean((root->parse->commandType == CMD_UPDATE ||
 								root->parse->commandType == CMD_DELETE) &&
 							   root->parse->resultRelation == baserel->relid));
+	priv = lappend(priv,
+				   makeString(best_path->path.pathkeys != NIL &&
+							  a->sort_attribute ?
+							  pstrdup(a->sort_attribute) : ""));
 
 	/*
 	 * EvalPlanQual rechecks a row of the scan against what DynamoDB decided
