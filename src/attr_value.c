@@ -497,12 +497,16 @@ append_number(StringInfo buf, JsonbValue *v)
 	if (plain)
 		appendBinaryStringInfo(buf, s, len);
 	else
+	{
+		Datum		num = DirectFunctionCall3(numeric_in,
+											  CStringGetDatum(pnstrdup(s, len)),
+											  ObjectIdGetDatum(InvalidOid),
+											  Int32GetDatum(-1));
+
 		appendStringInfoString(buf,
 							   DatumGetCString(DirectFunctionCall1(numeric_out,
-																   DirectFunctionCall3(numeric_in,
-																					   CStringGetDatum(pnstrdup(s, len)),
-																					   ObjectIdGetDatum(InvalidOid),
-																					   Int32GetDatum(-1)))));
+																   num)));
+	}
 }
 
 static void

@@ -1122,7 +1122,8 @@ ddb_header_cb(char *buffer, size_t size, size_t nitems, void *userdata)
 		return n;
 	while (i < n && (buffer[i] == ' ' || buffer[i] == '\t'))
 		i++;
-	while (i < n && buffer[i] >= '0' && buffer[i] <= '9' && value <= PG_UINT32_MAX)
+	while (i < n && isdigit((unsigned char) buffer[i]) &&
+		   value <= PG_UINT32_MAX)
 	{
 		value = value * 10 + (buffer[i++] - '0');
 		digits = true;
@@ -1132,8 +1133,9 @@ ddb_header_cb(char *buffer, size_t size, size_t nitems, void *userdata)
 		i++;
 	att->has_crc = true;
 	/* a value that does not parse is one that no body matches */
-	att->crc = (digits && i == n && value <= PG_UINT32_MAX) ? (uint32) value : 0;
-	if (!(digits && i == n && value <= PG_UINT32_MAX))
+	if (digits && i == n && value <= PG_UINT32_MAX)
+		att->crc = (uint32) value;
+	else
 		att->crc_failed = true;
 	return n;
 }

@@ -36,7 +36,10 @@
 static const char *
 quoted(const char *s, int len)
 {
-	int			cut = len > QUOTED_KEY ? pg_mbcliplen(s, len, QUOTED_KEY) : len;
+	int			cut = len;
+
+	if (len > QUOTED_KEY)
+		cut = pg_mbcliplen(s, len, QUOTED_KEY);
 
 	return psprintf("\"%.*s\"%s", cut, s, cut < len ? "..." : "");
 }

@@ -217,6 +217,7 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 		rte->checkAsUser : GetUserId();
 	DsScanState *st;
 	char	   *index;
+	char	   *sort_attribute;
 	List	   *conds;
 	ListCell   *lc;
 	int			i;
@@ -271,12 +272,15 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 										  (char *) st->conds[i].attribute);
 	}
 
-	/* the order the plan relies on: strings compare so only in UTF-8 */
-	index = strVal(list_nth(priv, DS_PRIV_SORT_ATTRIBUTE));
-	if (index[0] && (GetDatabaseEncoding() == PG_UTF8 ||
-					 GetDatabaseEncoding() == PG_SQL_ASCII))
+	/*
+	 * The order the plan relies on is checked; strings compare as DynamoDB
+	 * orders them only in UTF-8.
+	 */
+	sort_attribute = strVal(list_nth(priv, DS_PRIV_SORT_ATTRIBUTE));
+	if (sort_attribute[0] && (GetDatabaseEncoding() == PG_UTF8 ||
+							  GetDatabaseEncoding() == PG_SQL_ASCII))
 	{
-		st->answer.sort_attribute = index;
+		st->answer.sort_attribute = sort_attribute;
 		st->answer.sort_unique = (st->read.index == NULL);
 	}
 	st->arg_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
@@ -326,7 +330,6 @@ ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
 	}
 }
 
-/* Start again: the values of the conditions may have changed. */
 /* Forget what the answers of the last (re)start showed: it was in start_cxt. */
 static void
 reset_answer_state(DsScanState *st)
@@ -339,6 +342,7 @@ reset_answer_state(DsScanState *st)
 	st->idle_rounds = 0;
 }
 
+/* Start again: the values of the conditions may have changed. */
 void
 ds_rescan(ForeignScanState *node)
 {
