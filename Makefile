@@ -12,6 +12,7 @@ OBJS = \
 	src/write_buffer.o \
 	src/ddb_write.o \
 	src/ddb_request.o \
+	src/ddb_answer.o \
 	src/attr_value.o \
 	src/ddb_json.o \
 	src/aws_client.o \

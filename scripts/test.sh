@@ -27,15 +27,14 @@
 #                                 test/hostilectl): forwards to dynalite, checks no
 #                                 signature, answers what a test asks it to
 #   DDB_TEST_DIR                  absolute path of test/ (proxyctl, hostilectl, ddb.js)
-#   DDB_SQL_DIR                   absolute path of sql/ (for \i of another test)
 # and the same values as database settings ddb_test.endpoint, ddb_test.proxy_url,
 # ddb_test.direct_endpoint, ddb_test.token_endpoint, ddb_test.session_token,
 # ddb_test.hostile_endpoint, ddb_test.access_key_id, ddb_test.secret_access_key,
 # ddb_test.region, ddb_test.test_dir (current_setting('ddb_test.endpoint'), for
 # isolation specs).
-# The databases' default collation is ICU's en-US (see kit_pg_start), except
-# for a test whose name ends in _c, which gets a database of libc's "C":
-# sql/pushdown_c.sql runs sql/pushdown.sql there, and so on.
+# The databases' default collation is ICU's en-US (see kit_pg_start).  The
+# read tests of C_TOO run a second time, as NAME_c, in a database of libc's
+# "C" collation, against expected/NAME_c.out.
 # A spec may have a setup hook specs/NAME.sh, run by bash before the spec with
 # that environment.  Results, diffs and logs land in results/ (gitignored).
 # The last line is `N passed, N failed`; the exit status is non-zero on any failure.
@@ -71,10 +70,19 @@ FAILED_WHAT=()
 
 # ---------------------------------------------------------------- what to run
 
+# The reads whose plans depend on the database's default collation run in
+# a "C" database too (as NAME_c): text orders there as DynamoDB orders it.
+C_TOO=(batch_join pushdown random_reads)
+
 all_sql=()
 all_specs=()
 if [ -d "$REPO/sql" ]; then
-	while IFS= read -r f; do all_sql+=("$(basename "$f" .sql)"); done < <(find "$REPO/sql" -maxdepth 1 -name '*.sql' -type f | LC_ALL=C sort)
+	while IFS= read -r f; do
+		all_sql+=("$(basename "$f" .sql)")
+		for c in "${C_TOO[@]}"; do
+			[ "$(basename "$f" .sql)" = "$c" ] && all_sql+=("${c}_c")
+		done
+	done < <(find "$REPO/sql" -maxdepth 1 -name '*.sql' -type f | LC_ALL=C sort)
 fi
 if [ -d "$REPO/specs" ]; then
 	while IFS= read -r f; do all_specs+=("$(basename "$f" .spec)"); done < <(find "$REPO/specs" -maxdepth 1 -name '*.spec' -type f | LC_ALL=C sort)
@@ -98,7 +106,7 @@ else
 			run_unit=1
 		elif [ "$n" = proxy_txn ]; then
 			run_proxy_txn=1
-		elif [ -f "$REPO/sql/$n.sql" ]; then
+		elif [ -f "$REPO/sql/$n.sql" ] || [[ " ${C_TOO[*]/%/_c} " == *" $n "* ]]; then
 			sql_tests+=("$n")
 		elif [ -f "$REPO/specs/$n.spec" ]; then
 			specs+=("$n")
@@ -273,7 +281,7 @@ reset_proxies() {
 
 # run_one KIND NAME: one pg_regress test (KIND=sql) or isolation spec (KIND=spec).
 run_one() {
-	local kind=$1 name=$2 tool db outdir log rc ok_lines failed_lines
+	local kind=$1 name=$2 tool db outdir log rc ok_lines failed_lines inputdir=$KIT_INPUT_DIR
 	if [ "$kind" = sql ]; then
 		tool=$KIT_PG_REGRESS db=contrib_regression outdir=$KIT_RUN_DIR/out-regress
 	else
@@ -282,10 +290,18 @@ run_one() {
 	install -d -o postgres -g postgres "$outdir"
 	rm -f "$outdir/regression.diffs" "$outdir/regression.out"
 	reset_proxies
-	case $name in
-		*_c) fresh_database "$db" C ;;
-		*) fresh_database "$db" ;;
-	esac
+	if [ "$kind" = sql ] && [ ! -f "$KIT_INPUT_DIR/sql/$name.sql" ]; then
+		# NAME_c of C_TOO: sql/NAME.sql, in a "C" database
+		inputdir=$KIT_RUN_DIR/c-inputs
+		install -d -o postgres -g postgres "$inputdir" "$inputdir/sql" "$inputdir/expected"
+		install -o postgres -g postgres -m 644 "$KIT_INPUT_DIR/sql/${name%_c}.sql" "$inputdir/sql/$name.sql"
+		rm -f "$inputdir/expected/$name.out"
+		[ -f "$KIT_INPUT_DIR/expected/$name.out" ] &&
+			install -o postgres -g postgres -m 644 "$KIT_INPUT_DIR/expected/$name.out" "$inputdir/expected/$name.out"
+		fresh_database "$db" C
+	else
+		fresh_database "$db"
+	fi
 	if [ "$kind" = spec ] && [ -f "$KIT_INPUT_DIR/specs/$name.sh" ]; then
 		if ! kit_as_postgres "${SESSION_ENV[@]}" bash "$KIT_INPUT_DIR/specs/$name.sh" >"$RESULTS/$name.setup.log" 2>&1; then
 			printf 'spec %-30s ... FAILED (setup hook specs/%s.sh, see results/%s.setup.log)\n' "$name" "$name" "$name"
@@ -301,7 +317,7 @@ run_one() {
 	cd "$outdir" || kit_die "cannot enter $outdir"
 	kit_run "$log" "$TEST_TIMEOUT" runuser -u postgres -- env PATH="$KIT_PGBIN:/usr/local/bin:/usr/bin:/bin" \
 		HOME="$KIT_RUN_DIR" "${SESSION_ENV[@]}" \
-		"$tool" --inputdir="$KIT_INPUT_DIR" --outputdir="$outdir" --bindir="$KIT_PGBIN" \
+		"$tool" --inputdir="$inputdir" --outputdir="$outdir" --bindir="$KIT_PGBIN" \
 		--use-existing --host=127.0.0.1 --port="$PGPORT" --user=postgres --dbname="$db" \
 		"$name" || rc=$?
 	cd "$REPO" || true
@@ -354,11 +370,10 @@ if [ ${#sql_tests[@]} -gt 0 ] || [ ${#specs[@]} -gt 0 ]; then
 		export DDB_REGION=$KIT_REGION
 		export DDB_HOSTILE_ENDPOINT=http://127.0.0.1:$HOSTILE_PORT
 		export DDB_TEST_DIR=$KIT_TEST_DIR
-		export DDB_SQL_DIR=$KIT_INPUT_DIR/sql
 		export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 		SESSION_ENV=()
 		for v in DDB_ENDPOINT DDB_PROXY_URL DDB_DIRECT_ENDPOINT DDB_TOKEN_ENDPOINT DDB_TEST_SESSION_TOKEN \
-			DDB_HOSTILE_ENDPOINT DDB_ACCESS_KEY_ID DDB_SECRET_ACCESS_KEY DDB_REGION DDB_TEST_DIR DDB_SQL_DIR \
+			DDB_HOSTILE_ENDPOINT DDB_ACCESS_KEY_ID DDB_SECRET_ACCESS_KEY DDB_REGION DDB_TEST_DIR \
 			AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED PGHOST PGPORT PGUSER; do
 			SESSION_ENV+=("$v=${!v}")
 		done

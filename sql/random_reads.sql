@@ -9,8 +9,10 @@
 -- name COLLATE "C" [DESC] with LIMIT/OFFSET, ORDER BY under the default
 -- collation, the local index on created, the global index on pk1/sk1,
 -- OR/NOT, joins with a local table of random keys (nested loops forced at
--- times), UNION ALL, GROUP BY, window functions, whole-table foreign tables,
--- and generic plans with parameters.  Each query reads one of four foreign
+-- times, so that the batched key join runs: with the foreign table's whole
+-- row, its tableoid and pseudoconstant quals among them), UNION ALL, GROUP
+-- BY, window functions, whole-table foreign tables, and generic plans with
+-- parameters.  Each query reads one of four foreign
 -- tables over the same partition (plain; planned as large; in pages of 13
 -- items; with varchar keys) or one of two over the whole table (plain;
 -- Scan in 3 segments).  The local copy answers the same text.
@@ -323,6 +325,14 @@ BEGIN
   RETURN format('%s %s %s', col, op, rr_lit(pattern));
 END $$;
 
+-- A condition that depends on no row: a pseudoconstant qual.
+CREATE FUNCTION rr_pseudo() RETURNS text
+LANGUAGE sql AS $$
+  SELECT rr_pick(ARRAY['now() < ''2000-01-01''', 'now() > ''2000-01-01''',
+                       '(SELECT count(*) FROM rr_keys) > 5', '(SELECT count(*) FROM rr_keys) < 5',
+                       'current_setting(''enable_hashjoin'') = ''off''', 'false', 'true'])
+$$;
+
 -- One condition on the partition's columns (c: '' or an alias and a dot).
 CREATE FUNCTION rr_atom(c text, depth int DEFAULT 0) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -572,7 +582,10 @@ BEGIN
     END IF;
   ELSIF r <= 79 THEN
     kind := 'join';
-    x := rr_int(1, 15);
+    x := rr_int(1, 23);
+    IF x > 19 THEN           -- the batched join's shapes, twice as often
+      x := x - 4;
+    END IF;
     setup := rr_fill_keys(CASE WHEN rr_chance(0.85) THEN rr_int(0, 25) ELSE rr_int(90, 150) END,
                           CASE x WHEN 8 THEN 'pk1' WHEN 9 THEN 'created' WHEN 10 THEN 'id' ELSE 'name' END);
     IF rr_chance(0.6) THEN setup := setup || 'SET enable_hashjoin = off'::text; END IF;
@@ -612,6 +625,20 @@ BEGIN
                                         'name = ANY(ARRAY(SELECT k FROM rr_keys))',
                                         'name >= (SELECT min(k) FROM rr_keys) COLLATE "C"',
                                         'starts_with(name, (SELECT min(k) FROM rr_keys))']))
+      -- what the batched key join must carry: the foreign table's whole
+      -- row and tableoid, and pseudoconstant quals of its side
+      WHEN 16 THEN format('SELECT k.k, %s FROM rr_keys k %s JOIN {T} t ON t.name = k.k%s',
+                              rr_pick(ARRAY['t', 't.name, t', '(t).value', 'row_to_json(t)->>''version''']),
+                              rr_pick(ARRAY['', '', 'LEFT']),
+                              rr_pick(ARRAY['', ' WHERE t::text <> ''''', ' WHERE row_to_json(t)->>''name'' = k.k',
+                                            ' WHERE t IS NOT NULL', ' WHERE (t).created IS NULL']))
+      WHEN 17 THEN format('SELECT k.k, t.name, t.tableoid = ''{T}''::regclass AS mine FROM rr_keys k %s JOIN {T} t ON t.name = k.k%s',
+                              rr_pick(ARRAY['', 'LEFT']),
+                              rr_pick(ARRAY['', ' WHERE t.tableoid = ''{T}''::regclass', ' WHERE t.tableoid <> 0']))
+      WHEN 18 THEN format('SELECT k0.k, k.k, s.name, s.value FROM rr_keys k0 LEFT JOIN (rr_keys k JOIN (SELECT * FROM {T} WHERE %s) s ON s.name = k.k%s) ON k.k = k0.k',
+                              rr_pseudo(), CASE WHEN rr_chance(0.3) THEN ' AND ' || rr_atom('s.') ELSE '' END)
+      WHEN 19 THEN format('SELECT k.k, t.name FROM rr_keys k JOIN {T} t ON t.name = k.k WHERE %s%s',
+                              rr_pseudo(), CASE WHEN rr_chance(0.3) THEN ' AND ' || rr_atom('t.') ELSE '' END)
       ELSE format('SELECT k.k, t.name FROM rr_keys k JOIN {T} t ON t.name %s k.k COLLATE "C" AND t.name < k.k || ''/'' COLLATE "C"',
                   rr_pick(ARRAY['>', '>=']))
     END;
@@ -727,7 +754,8 @@ BEGIN
                 cardinality(f), cardinality(l), coalesce(ferr, '{}'), coalesce(lerr, '{}'));
 END $$;
 
-CREATE TABLE rr_results (n int, kind text, repro text, detail text);
+CREATE TABLE rr_results (n int, kind text, repro text, detail text,
+                         batched boolean);  -- ran a batched key join
 
 SELECT setseed(:seed);
 DO $$
@@ -737,6 +765,8 @@ DECLARE
   ft text;
   fsql text;
   lsql text;
+  line text;
+  batched boolean;
 BEGIN
   FOR i IN 1..300 LOOP
     SELECT * INTO q FROM rr_query();
@@ -746,12 +776,18 @@ BEGIN
     FOREACH s IN ARRAY q.setup LOOP
       EXECUTE s;
     END LOOP;
+    batched := false;
+    IF q.params IS NULL THEN
+      FOR line IN EXECUTE 'EXPLAIN (COSTS OFF) ' || fsql LOOP
+        batched := batched OR line LIKE '%Batched Key Join%';
+      END LOOP;
+    END IF;
     INSERT INTO rr_results VALUES (i, q.kind,
       array_to_string(q.setup || CASE WHEN q.params IS NULL THEN fsql
                                       ELSE 'PREPARE p(text, text, text[]) AS ' || fsql END
                       || CASE WHEN q.params IS NULL THEN '{}'::text[]
                               ELSE ARRAY['EXECUTE p' || q.params] END, E';\n') || ';',
-      rr_compare(fsql, lsql, q.ordered, q.params));
+      rr_compare(fsql, lsql, q.ordered, q.params), batched);
     RESET enable_hashjoin;
     RESET enable_mergejoin;
     RESET enable_material;
@@ -761,6 +797,8 @@ END $$;
 
 SELECT count(*) AS queries, count(*) FILTER (WHERE detail IS NULL) AS matched
 FROM rr_results;
+-- the batched key join was among the plans
+SELECT count(*) FILTER (WHERE batched) > 0 AS batched_join_ran FROM rr_results;
 -- the statements whose results differ, if any: each runs as it is after
 -- the set-up above; run it on rr_local / rr_all_local for the right answer
 \pset format unaligned

@@ -13,6 +13,7 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include "catalog/pg_type.h"
@@ -46,7 +47,9 @@ typedef struct AttrParts
 	JsonbValue	value;
 } AttrParts;
 
-static bool attr_unpack(JsonbValue *av, AttrParts *parts);
+#define TAG_IS(parts, t) (strcmp((parts)->tag, (t)) == 0)
+
+static void attr_unpack(JsonbValue *av, AttrParts *parts);
 static char *attr_text(JsonbValue *av, AttrParts *parts);
 static bytea *attr_bytes(AttrParts *parts);
 static char *bytes_as_text(bytea *bytes);
@@ -159,20 +162,92 @@ check_role_type(DsColumn *col)
 }
 
 /*
- * Split {"TAG": value} into its parts.  Returns false for anything that is
- * not a one-member object.
+ * Is this text a number as DynamoDB writes one (N)?  An optional sign,
+ * digits with an optional fraction, an optional exponent.  Anything else
+ * would, spliced into JSON, be something else than a number.
  */
 static bool
+valid_number(const char *s, int len)
+{
+	int			i = 0;
+	int			digits = 0;
+
+	if (i < len && (s[i] == '-' || s[i] == '+'))
+		i++;
+	while (i < len && isdigit((unsigned char) s[i]))
+		i++, digits++;
+	if (i < len && s[i] == '.')
+	{
+		i++;
+		while (i < len && isdigit((unsigned char) s[i]))
+			i++, digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (i < len && (s[i] == 'e' || s[i] == 'E'))
+	{
+		int			exp_digits = 0;
+
+		i++;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			i++;
+		while (i < len && isdigit((unsigned char) s[i]))
+			i++, exp_digits++;
+		if (exp_digits == 0)
+			return false;
+	}
+	return i == len;
+}
+
+static void
+malformed_attribute(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_REPLY_HANDLE),
+			 errmsg("DynamoDB returned a malformed attribute value"),
+			 errdetail("%s", detail),
+			 errhint("The endpoint may not be DynamoDB, or something between the server and DynamoDB changes its answers.")));
+}
+
+/* Every element of a set or list of values is a string (a number for NS). */
+static void
+check_set_elements(JsonbValue *v, bool numbers)
+{
+	JsonbIterator *it = JsonbIteratorInit(v->val.binary.data);
+	JsonbIteratorToken tok;
+	JsonbValue	e;
+
+	while ((tok = JsonbIteratorNext(&it, &e, true)) != WJB_DONE)
+	{
+		if (tok != WJB_ELEM)
+			continue;
+		if (e.type != jbvString)
+			malformed_attribute("An element of a set is not a string.");
+		if (numbers && !valid_number(e.val.string.val, e.val.string.len))
+			malformed_attribute("An element of a number set is not a number.");
+	}
+}
+
+/*
+ * Split {"TAG": value} into its parts, and check that they are an
+ * AttributeValue: a known type tag, and a value of its JSON type (S, N, B
+ * strings, N a number, BOOL true or false, NULL true, M an object, L and
+ * the sets arrays).  Anything else is an error: read as something, it
+ * would be a wrong value.  Members of M and L are checked when they are
+ * read.
+ */
+static void
 attr_unpack(JsonbValue *av, AttrParts *parts)
 {
 	JsonbIterator *it;
 	JsonbIteratorToken tok;
 	JsonbValue	v;
+	JsonbValue *value = &parts->value;
 	bool		found = false;
 
 	if (av == NULL || av->type != jbvBinary ||
 		!JsonContainerIsObject(av->val.binary.data))
-		return false;
+		malformed_attribute("An attribute value is not a JSON object.");
 
 	it = JsonbIteratorInit(av->val.binary.data);
 	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
@@ -180,7 +255,7 @@ attr_unpack(JsonbValue *av, AttrParts *parts)
 		if (tok == WJB_KEY)
 		{
 			if (found || v.val.string.len >= (int) sizeof(parts->tag))
-				return false;
+				malformed_attribute("An attribute value is not an object of one member named by its type.");
 			memcpy(parts->tag, v.val.string.val, v.val.string.len);
 			parts->tag[v.val.string.len] = '\0';
 		}
@@ -190,10 +265,51 @@ attr_unpack(JsonbValue *av, AttrParts *parts)
 			found = true;
 		}
 	}
-	return found;
-}
+	if (!found)
+		malformed_attribute("An attribute value is an empty object.");
 
-#define TAG_IS(parts, t) (strcmp((parts)->tag, (t)) == 0)
+	if (TAG_IS(parts, "S") || TAG_IS(parts, "B"))
+	{
+		if (value->type != jbvString)
+			malformed_attribute(psprintf("A value of type %s is not a string.",
+										 parts->tag));
+	}
+	else if (TAG_IS(parts, "N"))
+	{
+		if (value->type != jbvString ||
+			!valid_number(value->val.string.val, value->val.string.len))
+			malformed_attribute("A value of type N is not a number in a string.");
+	}
+	else if (TAG_IS(parts, "BOOL"))
+	{
+		if (value->type != jbvBool)
+			malformed_attribute("A value of type BOOL is not true or false.");
+	}
+	else if (TAG_IS(parts, "NULL"))
+	{
+		if (value->type != jbvBool || !value->val.boolean)
+			malformed_attribute("A value of type NULL is not true.");
+	}
+	else if (TAG_IS(parts, "M"))
+	{
+		if (value->type != jbvBinary ||
+			!JsonContainerIsObject(value->val.binary.data))
+			malformed_attribute("A value of type M is not an object.");
+	}
+	else if (TAG_IS(parts, "L") || TAG_IS(parts, "SS") ||
+			 TAG_IS(parts, "NS") || TAG_IS(parts, "BS"))
+	{
+		if (value->type != jbvBinary ||
+			!JsonContainerIsArray(value->val.binary.data))
+			malformed_attribute(psprintf("A value of type %s is not an array.",
+										 parts->tag));
+		if (!TAG_IS(parts, "L"))
+			check_set_elements(value, TAG_IS(parts, "NS"));
+	}
+	else
+		malformed_attribute(psprintf("\"%s\" is not a type of DynamoDB.",
+									 parts->tag));
+}
 
 /*
  * The text of a scalar AttributeValue (S, N, BOOL), or the JSON text of a
@@ -284,10 +400,7 @@ attr_to_datum(DsColumn *col, JsonbValue *av, bool *isnull)
 		*isnull = true;
 		return (Datum) 0;
 	}
-	if (!attr_unpack(av, &parts))
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("DynamoDB returned a malformed attribute value")));
+	attr_unpack(av, &parts);
 	if (TAG_IS(&parts, "NULL"))
 	{
 		*isnull = true;
@@ -365,8 +478,8 @@ attr_is_expired(JsonbValue *av, int64 now)
 
 	if (av == NULL)
 		return false;
-	if (!attr_unpack(av, &parts) || !TAG_IS(&parts, "N") ||
-		parts.value.type != jbvString)
+	attr_unpack(av, &parts);
+	if (!TAG_IS(&parts, "N"))
 		return true;
 	num = pnstrdup(parts.value.val.string.val, parts.value.val.string.len);
 	expires = strtod(num, &end);
@@ -375,13 +488,39 @@ attr_is_expired(JsonbValue *av, int64 now)
 	return expires < (double) now;
 }
 
+/*
+ * A number (checked by attr_unpack) as JSON.  JSON takes no "+", no
+ * leading zeros and no bare "." that DynamoDB's numbers might carry: those
+ * go through numeric's text.
+ */
 static void
 append_number(StringInfo buf, JsonbValue *v)
 {
-	if (v->type == jbvString)
-		appendBinaryStringInfo(buf, v->val.string.val, v->val.string.len);
+	const char *s = v->val.string.val;
+	int			len = v->val.string.len;
+	int			i = (len > 0 && s[0] == '-') ? 1 : 0;
+	bool		plain;
+
+	plain = i < len && isdigit((unsigned char) s[i]) &&
+		!(s[i] == '0' && i + 1 < len && isdigit((unsigned char) s[i + 1]));
+	for (; plain && i < len && isdigit((unsigned char) s[i]); i++)
+		;
+	if (plain && i < len && s[i] == '.')
+		plain = i + 1 < len && isdigit((unsigned char) s[i + 1]);
+
+	if (plain)
+		appendBinaryStringInfo(buf, s, len);
 	else
-		appendStringInfoString(buf, "null");
+	{
+		Datum		num = DirectFunctionCall3(numeric_in,
+											  CStringGetDatum(pnstrdup(s, len)),
+											  ObjectIdGetDatum(InvalidOid),
+											  Int32GetDatum(-1));
+
+		appendStringInfoString(buf,
+							   DatumGetCString(DirectFunctionCall1(numeric_out,
+																   num)));
+	}
 }
 
 static void
@@ -407,11 +546,7 @@ attr_append_json(StringInfo buf, JsonbValue *av)
 	bool		first = true;
 
 	check_stack_depth();
-	if (!attr_unpack(av, &parts))
-	{
-		appendStringInfoString(buf, "null");
-		return;
-	}
+	attr_unpack(av, &parts);
 
 	if (TAG_IS(&parts, "S") || TAG_IS(&parts, "B"))
 		append_string(buf, &parts.value);
@@ -1246,8 +1381,11 @@ attr_equal(JsonbValue *a, JsonbValue *b)
 	JsonbValue *vb;
 
 	check_stack_depth();
-	if (!attr_unpack(a, &pa) || !attr_unpack(b, &pb) ||
-		strcmp(pa.tag, pb.tag) != 0)
+	if (a == NULL || b == NULL)
+		return false;
+	attr_unpack(a, &pa);
+	attr_unpack(b, &pb);
+	if (strcmp(pa.tag, pb.tag) != 0)
 		return false;
 	va = &pa.value;
 	vb = &pb.value;

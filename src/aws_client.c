@@ -29,6 +29,7 @@
 #include "miscadmin.h"
 #include "storage/latch.h"
 #include "utils/memutils.h"
+#include "utils/pg_crc.h"
 #include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
@@ -111,6 +112,9 @@ typedef struct DdbAttempt
 	CURLcode	result;
 	long		status;
 	bool		sent;			/* request bytes went out on a connection */
+	bool		has_crc;		/* the answer carried x-amz-crc32 */
+	uint32		crc;			/* ... this CRC32 of its body */
+	bool		crc_failed;		/* the body did not match it */
 	DdbUpload	upload;
 	DdbBuffer	response;
 	char		errbuf[CURL_ERROR_SIZE];
@@ -215,6 +219,9 @@ static size_t ddb_write_cb(char *ptr, size_t size, size_t nmemb,
 						   void *userdata);
 static size_t ddb_read_cb(char *buffer, size_t size, size_t nitems,
 						  void *userdata);
+static size_t ddb_header_cb(char *buffer, size_t size, size_t nitems,
+							void *userdata);
+static bool ddb_crc_matches(DdbAttempt *att);
 static int	ddb_seek_cb(void *userdata, curl_off_t offset, int origin);
 static bool ddb_transport_retryable(CURLcode code);
 static void ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
@@ -619,6 +626,8 @@ ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
 	ddb_setopt(easy, CURLOPT_SEEKDATA, &att->upload);
 	ddb_setopt(easy, CURLOPT_WRITEFUNCTION, ddb_write_cb);
 	ddb_setopt(easy, CURLOPT_WRITEDATA, &att->response);
+	ddb_setopt(easy, CURLOPT_HEADERFUNCTION, ddb_header_cb);
+	ddb_setopt(easy, CURLOPT_HEADERDATA, att);
 	ddb_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
 			   (long) Max(cfg->connect_timeout_ms, 0));
 	ddb_setopt(easy, CURLOPT_TIMEOUT_MS,
@@ -674,6 +683,7 @@ ddb_detach(DdbCall *call)
 		/* Leave no pointer into memory that is about to go. */
 		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(easy, CURLOPT_WRITEDATA, NULL);
+		curl_easy_setopt(easy, CURLOPT_HEADERDATA, NULL);
 		curl_easy_setopt(easy, CURLOPT_READDATA, NULL);
 		curl_easy_setopt(easy, CURLOPT_SEEKDATA, NULL);
 	}
@@ -738,6 +748,27 @@ ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries)
 		}
 		call->maybe_applied = req->retry != AWS_RETRY_SAFE &&
 			(att->sent || call->uncertain);
+		call->state = DDB_CALL_FAILED;
+		return false;
+	}
+
+	/*
+	 * An answer whose body does not match its x-amz-crc32 was damaged on
+	 * the way: it is read as no answer at all, and sent again when that is
+	 * safe, as the SDKs do.  The request did reach DynamoDB.
+	 */
+	if (!ddb_crc_matches(att))
+	{
+		att->crc_failed = true;
+		call->uncertain = true;
+		if (can_retry && may_repeat)
+		{
+			call->not_before = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+														   ddb_backoff_ms(call->attempts - 1, false));
+			call->state = DDB_CALL_WAITING;
+			return true;
+		}
+		call->maybe_applied = req->retry != AWS_RETRY_SAFE;
 		call->state = DDB_CALL_FAILED;
 		return false;
 	}
@@ -845,6 +876,16 @@ ddb_raise_failed(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call)
 
 	if (att->result != CURLE_OK)
 		ddb_raise_transport(cfg, ep, att, call->attempts, call->maybe_applied);
+	if (att->crc_failed)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_REPLY_HANDLE),
+				 errmsg("DynamoDB's answer to %s failed its CRC32 check",
+						call->req->operation),
+				 errdetail("The body of the answer does not match its x-amz-crc32 header.%s",
+						   ddb_attempts_note(call->attempts)),
+				 call->maybe_applied ?
+				 errhint("The request may have taken effect in DynamoDB.") :
+				 errhint("Something between the server and DynamoDB damages its answers.")));
 	ddb_parse_error_body(cfg, att, &type, &message);
 	ddb_raise_http(ep, att->status, type, message, call->attempts,
 				   call->maybe_applied);
@@ -1119,6 +1160,60 @@ ddb_read_cb(char *buffer, size_t size, size_t nitems, void *userdata)
 	memcpy(buffer, up->data + up->pos, n);
 	up->pos += n;
 	return n;
+}
+
+/*
+ * libcurl's header callback: notes x-amz-crc32, DynamoDB's CRC32 of the
+ * body.  It must not raise an error; a value that is not a number counts
+ * as a CRC that nothing matches.
+ */
+static size_t
+ddb_header_cb(char *buffer, size_t size, size_t nitems, void *userdata)
+{
+	DdbAttempt *att = (DdbAttempt *) userdata;
+	size_t		n = size * nitems;
+	static const char name[] = "x-amz-crc32:";
+	size_t		i = sizeof(name) - 1;
+	uint64		value = 0;
+	bool		digits = false;
+
+	if (att == NULL || n < i || pg_strncasecmp(buffer, name, i) != 0)
+		return n;
+	while (i < n && (buffer[i] == ' ' || buffer[i] == '\t'))
+		i++;
+	while (i < n && isdigit((unsigned char) buffer[i]) &&
+		   value <= PG_UINT32_MAX)
+	{
+		value = value * 10 + (buffer[i++] - '0');
+		digits = true;
+	}
+	while (i < n && (buffer[i] == ' ' || buffer[i] == '\t' ||
+					 buffer[i] == '\r' || buffer[i] == '\n'))
+		i++;
+	att->has_crc = true;
+	/* a value that does not parse is one that no body matches */
+	if (digits && i == n && value <= PG_UINT32_MAX)
+		att->crc = (uint32) value;
+	else
+		att->crc_failed = true;
+	return n;
+}
+
+/* Does the body match the answer's x-amz-crc32, when it has one? */
+static bool
+ddb_crc_matches(DdbAttempt *att)
+{
+	pg_crc32	crc;
+
+	if (!att->has_crc)
+		return true;
+	if (att->crc_failed)
+		return false;
+	INIT_TRADITIONAL_CRC32(crc);
+	if (att->response.len > 0)
+		COMP_TRADITIONAL_CRC32(crc, att->response.data, att->response.len);
+	FIN_TRADITIONAL_CRC32(crc);
+	return crc == att->crc;
 }
 
 /*

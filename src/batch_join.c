@@ -699,15 +699,17 @@ static bool
 recheck_joined_row(ScanState *ss, TupleTableSlot *slot)
 {
 	BatchJoinState *st = (BatchJoinState *) ss;
+	CustomScan *cscan = (CustomScan *) ss->ps.plan;
 	TupleTableSlot *outer_slot;
-	AttrNumber	name_attnum = linitial_int(list_nth(((CustomScan *) ss->ps.plan)->custom_private,
-												   BJ_RETRIEVED));
+	AttrNumber	name_attnum;
 	bool		found;
 	bool		isnull;
 	Datum		key;
 	Datum		name;
 	bool		name_null;
 
+	/* the name column is the first retrieved */
+	name_attnum = linitial_int(list_nth(cscan->custom_private, BJ_RETRIEVED));
 	if (!gate_passes(st))
 		return false;
 	outer_slot = ExecProcNode(st->outer);

@@ -166,7 +166,8 @@ ddb_utf8_length(const char *str)
 	char	   *utf8;
 	size_t		len;
 
-	if (GetDatabaseEncoding() == PG_UTF8 || GetDatabaseEncoding() == PG_SQL_ASCII)
+	if (GetDatabaseEncoding() == PG_UTF8 ||
+		GetDatabaseEncoding() == PG_SQL_ASCII)
 		return strlen(str);
 	utf8 = pg_server_to_any(str, strlen(str), PG_UTF8);
 	len = strlen(utf8);

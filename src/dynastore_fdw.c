@@ -164,7 +164,8 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	 * table: not before the privileges the executor will check, so that a
 	 * role without them learns nothing but that.
 	 */
-	ExecCheckRTPerms(list_make1(planner_rt_fetch(baserel->relid, root)), true);
+	ExecCheckRTPerms(list_make1(planner_rt_fetch(baserel->relid, root)),
+					 true);
 
 	baserel->fdw_private = info;
 	info->opts = ds_get_table_options(foreigntableid, userid);
@@ -783,6 +784,10 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   makeBoolean((root->parse->commandType == CMD_UPDATE ||
 								root->parse->commandType == CMD_DELETE) &&
 							   root->parse->resultRelation == baserel->relid));
+	priv = lappend(priv,
+				   makeString(best_path->path.pathkeys != NIL &&
+							  a->sort_attribute ?
+							  pstrdup(a->sort_attribute) : ""));
 
 	/*
 	 * EvalPlanQual rechecks a row of the scan against what DynamoDB decided

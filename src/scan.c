@@ -15,6 +15,7 @@
 #include "access/table.h"
 #include "executor/executor.h"
 #include "foreign/foreign.h"
+#include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "nodes/nodeFuncs.h"
 #include "utils/array.h"
@@ -26,6 +27,7 @@
 
 #include "attr_value.h"
 #include "aws_client.h"
+#include "ddb_answer.h"
 #include "ddb_json.h"
 #include "ddb_request.h"
 #include "ddb_table.h"
@@ -68,6 +70,9 @@ struct DsScanState
 	List	   *pending_keys;	/* BatchGetItem: keys still to ask for */
 	int			unprocessed_rounds; /* BatchGetItem: rounds that came back
 									 * with UnprocessedKeys */
+	int			idle_rounds;	/* BatchGetItem: rounds in a row in which
+								 * DynamoDB processed no key at all */
+	DdbAnswerState answer;		/* the checks of answers that span pages */
 	char	  **segment_keys;	/* Scan: each segment's next start key */
 	bool	   *segment_done;
 
@@ -153,9 +158,16 @@ ds_scan_create(Relation rel, Oid userid, List *retrieved, bool whole_row)
 			projection = lappend(projection, makeString(col->attribute));
 	}
 
-	/* expiry is decided here, so "expires" is always read */
+	/*
+	 * Expiry is decided here, so "expires" is always read; and the key,
+	 * which every item's is checked against what was asked for.
+	 */
 	if (!list_member(projection, makeString("expires")))
 		projection = lappend(projection, makeString("expires"));
+	if (!list_member(projection, makeString("id")))
+		projection = lappend(projection, makeString("id"));
+	if (!list_member(projection, makeString("name")))
+		projection = lappend(projection, makeString("name"));
 
 	/* fields: what neither the record nor any column of the table claims */
 	if (st->has_fields)
@@ -194,6 +206,7 @@ ds_scan_create(Relation rel, Oid userid, List *retrieved, bool whole_row)
 	st->row_cxt = AllocSetContextCreate(CurrentMemoryContext,
 										"dynastore_fdw row",
 										ALLOCSET_SMALL_SIZES);
+	st->answer.cxt = st->start_cxt;
 	return st;
 }
 
@@ -209,6 +222,7 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 		rte->checkAsUser : GetUserId();
 	DsScanState *st;
 	char	   *index;
+	char	   *sort_attribute;
 	List	   *conds;
 	ListCell   *lc;
 	int			i;
@@ -250,6 +264,29 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 		st->conds[i].arg2 = intVal(list_nth(c, DS_COND_ARG2));
 		st->conds[i].is_array = boolVal(list_nth(c, DS_COND_IS_ARRAY));
 		i++;
+	}
+	/* the attributes of the key conditions, to check the items against */
+	for (i = 0; i < st->nconds && st->read.projection != NIL; i++)
+	{
+		bool		found = false;
+
+		foreach(lc, st->read.projection)
+			found |= (strcmp(lfirst(lc), st->conds[i].attribute) == 0);
+		if (!found)
+			st->read.projection = lappend(st->read.projection,
+										  (char *) st->conds[i].attribute);
+	}
+
+	/*
+	 * The order the plan relies on is checked; strings compare as DynamoDB
+	 * orders them only in UTF-8.
+	 */
+	sort_attribute = strVal(list_nth(priv, DS_PRIV_SORT_ATTRIBUTE));
+	if (sort_attribute[0] && (GetDatabaseEncoding() == PG_UTF8 ||
+							  GetDatabaseEncoding() == PG_SQL_ASCII))
+	{
+		st->answer.sort_attribute = sort_attribute;
+		st->answer.sort_unique = (st->read.index == NULL);
 	}
 	st->arg_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
 	st->econtext = node->ss.ps.ps_ExprContext;
@@ -298,6 +335,18 @@ ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
 	}
 }
 
+/* Forget what the answers of the last (re)start showed: it was in start_cxt. */
+static void
+reset_answer_state(DsScanState *st)
+{
+	st->answer.have_last = false;
+	st->answer.last_sort.data = NULL;
+	st->answer.seen_keys = NULL;
+	st->answer.answered = NULL;
+	st->unprocessed_rounds = 0;
+	st->idle_rounds = 0;
+}
+
 /* Start again: the values of the conditions may have changed. */
 void
 ds_rescan(ForeignScanState *node)
@@ -312,6 +361,7 @@ ds_rescan(ForeignScanState *node)
 	MemoryContextReset(st->start_cxt);
 	MemoryContextReset(st->page_cxt);
 	MemoryContextReset(st->row_cxt);
+	reset_answer_state(st);
 }
 
 void
@@ -352,7 +402,7 @@ ds_scan_batch(DsScanState *st, List *names)
 								   make_cond("name", DDB_COND_EQ, name)));
 	}
 	MemoryContextSwitchTo(oldcxt);
-	st->unprocessed_rounds = 0;
+	reset_answer_state(st);
 	st->started = true;
 	st->done = (st->pending_keys == NIL);
 	st->arrays = NIL;
@@ -559,7 +609,7 @@ start_reading(DsScanState *st)
 	st->read.batch_keys = NIL;
 	st->pending_keys = NIL;
 	st->hash_values = NIL;
-	st->unprocessed_rounds = 0;
+	reset_answer_state(st);
 
 	if (st->filter_partition)
 		st->read.filter_conds = list_make1(make_cond("id", DDB_COND_EQ,
@@ -648,109 +698,60 @@ start_reading(DsScanState *st)
 		fetch_page(st);
 }
 
-/* Keys of BatchGetItem's UnprocessedKeys, back into pending_keys. */
+/*
+ * Keys of BatchGetItem's UnprocessedKeys, back into pending_keys.  A
+ * round in which DynamoDB processed none of the keys sent counts as idle:
+ * DynamoDB never answers so (it refuses a request it cannot serve at all
+ * as throttled), and after max_retries of them in a row the read stops.
+ */
 static void
-requeue_unprocessed(DsScanState *st, JsonbContainer *answer)
+requeue_unprocessed(DsScanState *st, Jsonb *answer)
 {
-	JsonbValue *up = ddb_json_get(answer, "UnprocessedKeys");
-	JsonbValue *t;
-	JsonbValue *keys;
-	JsonbIterator *it;
-	JsonbIteratorToken tok;
-	JsonbValue	v;
+	List	   *left = ddb_answer_unprocessed(answer, &st->read, &st->answer);
+	int			sent = list_length(st->read.batch_keys);
 	MemoryContext oldcxt;
 
-	if (up == NULL || up->type != jbvBinary)
-		return;
-	t = ddb_json_get(up->val.binary.data, st->read.table);
-	if (t == NULL || t->type != jbvBinary)
-		return;
-	keys = ddb_json_get(t->val.binary.data, "Keys");
-	if (keys == NULL || keys->type != jbvBinary)
-		return;
-
-	oldcxt = MemoryContextSwitchTo(st->start_cxt);
-	it = JsonbIteratorInit(keys->val.binary.data);
-	while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+	if (left == NIL)
 	{
-		List	   *key = NIL;
-		JsonbIterator *kit;
-		JsonbIteratorToken ktok;
-		JsonbValue	kv;
-		char	   *attr = NULL;
-
-		if (tok != WJB_ELEM || v.type != jbvBinary)
-			continue;
-		kit = JsonbIteratorInit(v.val.binary.data);
-		while ((ktok = JsonbIteratorNext(&kit, &kv, true)) != WJB_DONE)
-		{
-			if (ktok == WJB_KEY)
-				attr = pnstrdup(kv.val.string.val, kv.val.string.len);
-			else if (ktok == WJB_VALUE && kv.type == jbvBinary)
-				key = lappend(key, make_cond(attr, DDB_COND_EQ,
-											 ddb_json_get_string(kv.val.binary.data,
-																 "S")));
-		}
-		st->pending_keys = lappend(st->pending_keys, key);
+		st->unprocessed_rounds = 0;
+		st->idle_rounds = 0;
+		return;
 	}
+	st->unprocessed_rounds++;
+	if (list_length(left) < sent)
+		st->idle_rounds = 0;
+	else if (++st->idle_rounds > st->opts->aws.max_retries)
+		ddb_answer_error("BatchGetItem",
+						 "It left all %d keys of the request unprocessed %d times in a row.",
+						 sent, st->idle_rounds);
+	oldcxt = MemoryContextSwitchTo(st->start_cxt);
+	st->pending_keys = list_concat(st->pending_keys, left);
 	MemoryContextSwitchTo(oldcxt);
 }
 
-/* Note the items array and the capacity of one answer. */
+/* Check an answer, and note its items and capacity. */
 static void
 take_answer(DsScanState *st, Jsonb *answer)
 {
-	JsonbValue *items = NULL;
-	JsonbValue *consumed;
+	JsonbContainer *items = ddb_answer_items(answer, &st->read, &st->answer,
+											 &st->capacity);
 
-	switch (st->read.op)
-	{
-		case DDB_GET_ITEM:
-			items = ddb_json_get(&answer->root, "Item");
-			break;
-		case DDB_BATCH_GET_ITEM:
-			{
-				JsonbValue *r = ddb_json_get(&answer->root, "Responses");
-
-				if (r && r->type == jbvBinary)
-					items = ddb_json_get(r->val.binary.data, st->read.table);
-				break;
-			}
-		default:
-			items = ddb_json_get(&answer->root, "Items");
-			break;
-	}
-
-	/* Capacity: one object, or (BatchGetItem) an array of them */
-	consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
-	if (consumed && consumed->type == jbvBinary &&
-		JsonContainerIsObject(consumed->val.binary.data))
-		st->capacity += ddb_json_get_number(consumed->val.binary.data,
-											"CapacityUnits", 0);
-	else if (consumed && consumed->type == jbvBinary)
-	{
-		JsonbIterator *it = JsonbIteratorInit(consumed->val.binary.data);
-		JsonbIteratorToken tok;
-		JsonbValue	v;
-
-		while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
-			if (tok == WJB_ELEM && v.type == jbvBinary)
-				st->capacity += ddb_json_get_number(v.val.binary.data,
-													"CapacityUnits", 0);
-	}
-
-	if (items == NULL || items->type != jbvBinary)
+	if (items == NULL)
 		return;
-	if (JsonContainerIsArray(items->val.binary.data))
-		st->arrays = lappend(st->arrays, items->val.binary.data);
+	if (JsonContainerIsArray(items))
+		st->arrays = lappend(st->arrays, items);
 	else
 	{
 		/* GetItem's one item: an array of it */
 		JsonbParseState *ps = NULL;
+		JsonbValue	item;
 		JsonbValue *arr;
 
+		item.type = jbvBinary;
+		item.val.binary.data = items;
+		item.val.binary.len = 0;
 		pushJsonbValue(&ps, WJB_BEGIN_ARRAY, NULL);
-		pushJsonbValue(&ps, WJB_ELEM, items);
+		pushJsonbValue(&ps, WJB_ELEM, &item);
 		arr = pushJsonbValue(&ps, WJB_END_ARRAY, NULL);
 		st->arrays = lappend(st->arrays, &JsonbValueToJsonb(arr)->root);
 	}
@@ -759,12 +760,9 @@ take_answer(DsScanState *st, Jsonb *answer)
 static char *
 last_key(DsScanState *st, Jsonb *answer)
 {
-	JsonbValue *lek = ddb_json_get(&answer->root, "LastEvaluatedKey");
+	char	   *lek = ddb_answer_last_key(answer, &st->read, &st->answer);
 
-	if (lek && lek->type == jbvBinary)
-		return MemoryContextStrdup(st->start_cxt,
-								   ddb_json_to_text(lek->val.binary.data));
-	return NULL;
+	return lek ? MemoryContextStrdup(st->start_cxt, lek) : NULL;
 }
 
 static Jsonb *
@@ -838,6 +836,7 @@ fetch_scan_segments(DsScanState *st)
 		int			seg = segs[i];
 
 		pfree(reqs[i].response->body);
+		st->read.segment = seg;
 		take_answer(st, answer);
 		st->segment_keys[seg] = last_key(st, answer);
 		st->segment_done[seg] = (st->segment_keys[seg] == NULL);
@@ -887,12 +886,7 @@ fetch_page(DsScanState *st)
 				MemoryContextSwitchTo(st->page_cxt);
 				answer = call(st);
 				take_answer(st, answer);
-				n = list_length(st->pending_keys);
-				requeue_unprocessed(st, &answer->root);
-				if (list_length(st->pending_keys) > n)
-					st->unprocessed_rounds++;
-				else
-					st->unprocessed_rounds = 0;
+				requeue_unprocessed(st, answer);
 				st->done = (st->pending_keys == NIL);
 				break;
 			}
@@ -907,6 +901,7 @@ fetch_page(DsScanState *st)
 				/* on to the next partition */
 				linitial(st->read.key_conds) = linitial(st->hash_values);
 				st->hash_values = list_delete_first(st->hash_values);
+				ddb_answer_restart(&st->answer);
 			}
 			else if (st->next_key == NULL)
 				st->done = true;

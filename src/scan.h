@@ -28,8 +28,11 @@ enum DsScanPrivate
 	DS_PRIV_FILTER_PARTITION,	/* Boolean: filter id = partition */
 	DS_PRIV_FORWARD,			/* Boolean: ScanIndexForward */
 	DS_PRIV_LIMIT,				/* Integer: Limit per request, 0 none */
-	DS_PRIV_FOR_WRITE			/* Boolean: the rows are to be updated or
+	DS_PRIV_FOR_WRITE,			/* Boolean: the rows are to be updated or
 								 * deleted, so read the latest version */
+	DS_PRIV_SORT_ATTRIBUTE		/* String: the key a Query's items come
+								 * sorted by, when the plan relies on it;
+								 * "" otherwise */
 };
 
 /* One key condition in DS_PRIV_KEY_CONDS. */

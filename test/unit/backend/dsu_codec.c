@@ -250,11 +250,15 @@ static const ReadCase read_cases[] = {
 	{"value_bytea", AV_NS, "ERROR HV004"},
 	{"value_bytea", AV_BS, "ERROR HV004"},
 
-	/* what is not an AttributeValue */
-	{"value", "{'S':'x','N':'1'}", "ERROR HV004"},
-	{"value", "'x'", "ERROR HV004"},
-	{"value", "{}", "ERROR HV004"},
-	{"value", "{'STRING':'x'}", "ERROR HV004"},
+	/* what is not an AttributeValue: DynamoDB never sends it */
+	{"value", "{'S':'x','N':'1'}", "ERROR HV00K"},
+	{"value", "'x'", "ERROR HV00K"},
+	{"value", "{}", "ERROR HV00K"},
+	{"value", "{'STRING':'x'}", "ERROR HV00K"},
+	{"value", "{'S':5}", "ERROR HV00K"},
+	{"value", "{'NULL':false}", "ERROR HV00K"},
+	{"a_text", "{'BOOL':'yes'}", "ERROR HV00K"},
+	{"a_text", "{'N':'1,\\\"injected\\\":true'}", "ERROR HV00K"},
 
 	/* any other attribute, by the column's type */
 	{"a_text", "{'S':'hello'}", "hello"},
@@ -340,7 +344,7 @@ static const ReadCase read_cases[] = {
 	"2024-01-02 03:04:05.5+00"},
 	{"a_timestamptz", "{'N':'1704067200'}", "2024-01-01 00:00:00+00"},
 	{"a_timestamptz", "{'N':'-1.5'}", "1969-12-31 23:59:58.5+00"},
-	{"a_timestamptz", "{'N':'abc'}", "ERROR 22P02"},
+	{"a_timestamptz", "{'N':'abc'}", "ERROR HV00K"},
 	{"a_timestamptz", "{'N':'1e20'}", "ERROR 22008"},
 	{"a_timestamptz", "{'B':'MjAyNC0wMS0wMg=='}", "2024-01-02 00:00:00+00"},
 	{"a_timestamptz", AV_BOOL, "ERROR 22007"},
@@ -409,14 +413,26 @@ static const JsonCase json_cases[] = {
 	{"{'SS':['b','a']}", "['b','a']"},
 	{"{'NS':['1','2.5','-3E+2']}", "[1,2.5,-3E+2]"},
 	{"{'BS':['aGk=','AA==']}", "['aGk=','AA==']"},
-	/* what is not an AttributeValue is null */
-	{"{'S':'x','N':'1'}", "null"},
-	{"{}", "null"},
-	{"'x'", "null"},
-	{"{'S':5}", "null"},
-	{"{'N':5}", "null"},
-	{"{'M':'x'}", "null"},
-	{"{'L':[{'S':'x'},7]}", "['x',null]"},
+	/* numbers as JSON writes them */
+	{"{'N':'+5'}", "5"},
+	{"{'N':'.5'}", "0.5"},
+	{"{'N':'007'}", "7"},
+	{"{'N':'5.'}", "5"},
+	/* what is not an AttributeValue is an error, never a wrong value */
+	{"{'S':'x','N':'1'}", "ERROR HV00K"},
+	{"{}", "ERROR HV00K"},
+	{"'x'", "ERROR HV00K"},
+	{"{'S':5}", "ERROR HV00K"},
+	{"{'N':5}", "ERROR HV00K"},
+	{"{'N':'1,\\\"injected\\\":true'}", "ERROR HV00K"},
+	{"{'N':'1e'}", "ERROR HV00K"},
+	{"{'BOOL':'yes'}", "ERROR HV00K"},
+	{"{'NULL':false}", "ERROR HV00K"},
+	{"{'M':'x'}", "ERROR HV00K"},
+	{"{'L':[{'S':'x'},7]}", "ERROR HV00K"},
+	{"{'SS':[1]}", "ERROR HV00K"},
+	{"{'NS':['x']}", "ERROR HV00K"},
+	{"{'X':'x'}", "ERROR HV00K"},
 };
 
 static char *
@@ -452,10 +468,11 @@ static const ExpiredCase expired_cases[] = {
 	{"{'N':'1.5'}", 2, "expired"},
 	{"{'N':'1.7E+9'}", NOW, "live"},	/* 1700000000: now */
 	{"{'N':'-1'}", NOW, "expired"},
-	{"{'N':'abc'}", NOW, "expired"},
-	{"{'N':''}", NOW, "expired"},
-	{"{'N':'1800000000x'}", NOW, "expired"},
-	{"{'N':1800000000}", NOW, "expired"},	/* a JSON number, not text */
+	/* N that is not a number: not what DynamoDB sends */
+	{"{'N':'abc'}", NOW, "ERROR HV00K"},
+	{"{'N':''}", NOW, "ERROR HV00K"},
+	{"{'N':'1800000000x'}", NOW, "ERROR HV00K"},
+	{"{'N':1800000000}", NOW, "ERROR HV00K"},	/* a JSON number, not text */
 	{"{'S':'1800000000'}", NOW, "expired"},
 	{"{'NULL':true}", NOW, "expired"},
 	{"{'BOOL':true}", NOW, "expired"},
@@ -491,7 +508,8 @@ static const FieldsCase fields_cases[] = {
 	{"{}", "{}"},
 	{"{'we\\'ird\\\\':{'S':'v'},'\\u00e9t\\u00e9':{'S':'\\u0001'}}",
 	"{'été': '\\u0001', 'we\\'ird\\\\': 'v'}"},
-	{"{'x':{'S':'a','N':'1'}}", "{'x': null}"},
+	{"{'x':{'S':'a','N':'1'}}", "ERROR HV00K"},
+	{"{'x':{'N':'1,\\\"injected\\\":true'}}", "ERROR HV00K"},
 };
 
 typedef struct FieldsArg
@@ -544,7 +562,7 @@ static const EqualCase equal_cases[] = {
 	"different"},
 	{"{'L':[{'N':'1'}]}", "{'L':[{'N':'1'},{'N':'1'}]}", "different"},
 	{"{'SS':['a','b']}", "{'SS':['a','b']}", "equal"},
-	{"{'S':'a'}", "{'S':'a','N':'1'}", "different"},
+	{"{'S':'a'}", "{'S':'a','N':'1'}", "ERROR HV00K"},
 };
 
 static char *
