@@ -29,7 +29,8 @@
 # ddb_test.access_key_id, ddb_test.secret_access_key, ddb_test.region,
 # ddb_test.test_dir (current_setting('ddb_test.endpoint'), for isolation specs).
 # A spec may have a setup hook specs/NAME.sh, run by bash before the spec with
-# that environment.  Results, diffs and logs land in results/ (gitignored).
+# that environment.  Results, diffs and logs land in results/ (gitignored); a
+# test's own log, results/NAME.log from its directory, lands in results/results/.
 # The last line is `N passed, N failed`; the exit status is non-zero on any failure.
 set -uo pipefail
 
@@ -297,6 +298,7 @@ run_one() {
 	fi
 	mkdir -p "$RESULTS/results"
 	[ -f "$outdir/results/$name.out" ] && cp "$outdir/results/$name.out" "$RESULTS/results/"
+	[ -f "$outdir/results/$name.log" ] && cp "$outdir/results/$name.log" "$RESULTS/results/"
 	return 0
 }
 
