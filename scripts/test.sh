@@ -36,7 +36,8 @@
 # read tests of C_TOO run a second time, as NAME_c, in a database of libc's
 # "C" collation, against expected/NAME_c.out.
 # A spec may have a setup hook specs/NAME.sh, run by bash before the spec with
-# that environment.  Results, diffs and logs land in results/ (gitignored).
+# that environment.  Results, diffs and logs land in results/ (gitignored); a
+# test's own log, results/NAME.log from its directory, lands in results/results/.
 # The last line is `N passed, N failed`; the exit status is non-zero on any failure.
 set -uo pipefail
 
@@ -344,6 +345,7 @@ run_one() {
 	fi
 	mkdir -p "$RESULTS/results"
 	[ -f "$outdir/results/$name.out" ] && cp "$outdir/results/$name.out" "$RESULTS/results/"
+	[ -f "$outdir/results/$name.log" ] && cp "$outdir/results/$name.log" "$RESULTS/results/"
 	return 0
 }
 

@@ -19,6 +19,8 @@
 //                                 "reset"|"error"|"lose"|"unprocessed"|"cancel", "seconds":N,
 //                                 "status":N, "type":"...", "message":"...", "count":1 (0 = unlimited),
 //                                 "skip":0 (matching requests let through first),
+//                                 "probability":1 (the chance it takes a matching request),
+//                                 "seed":1 (of its random draws),
 //                                 "reason":"TransactionConflict", "index":0 (cancel only)}
 //   GET    /__proxy/rules        the rules in force
 //   DELETE /__proxy/rules        remove all rules
@@ -41,6 +43,13 @@
 // (default TransactionConflict) for the action at "index" (default 0) and
 // "None" for the others; unprocessed has no meaning for a transaction
 // (DynamoDB answers none partially), which then runs as usual.
+//
+// Random faults: a rule with a probability below 1 takes each request it
+// matches (once its skip is used up) with that chance, drawn from a
+// pseudo-random sequence of its own started from its seed, so the same
+// requests in the same order meet the same faults; a request it does not
+// take goes on to the next rules, and only taken requests use up its count.
+// With count 0 it faults a share of the traffic for as long as it stays.
 //
 // Isolation: every forwarded request holds a readers/writer lock shared, an
 // emulated write transaction holds it exclusively, so no request through the
@@ -161,7 +170,17 @@ function validateRule(r) {
   if (!Number.isInteger(count) || count < 0) throw new Error('count must be an integer >= 0');
   const skip = r.skip === undefined || r.skip === null ? 0 : Number(r.skip);
   if (!Number.isInteger(skip) || skip < 0) throw new Error('skip must be an integer >= 0');
+  const probability = r.probability === undefined || r.probability === null ? 1 : Number(r.probability);
+  if (!Number.isFinite(probability) || probability <= 0 || probability > 1) throw new Error('probability must be a number in (0, 1]');
+  const seed = r.seed === undefined || r.seed === null ? 1 : Number(r.seed);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error('seed must be an integer 0..4294967295');
   const rule = { id: nextRuleId++, op: r.op, table: r.table || null, action: r.action, count, skip, applied: 0 };
+  if (probability < 1) {
+    rule.probability = probability;
+    rule.seed = seed;
+    // not a member: GET /__proxy/rules shows the rule, not its generator
+    Object.defineProperty(rule, 'draw', { value: mulberry32(seed), enumerable: false });
+  }
   if (r.action === 'hold') {
     const s = Number(r.seconds);
     if (!Number.isFinite(s) || s < 0) throw new Error('hold needs seconds >= 0');
@@ -190,12 +209,26 @@ function validateRule(r) {
   return rule;
 }
 
+// A small seeded generator of numbers in [0, 1) (mulberry32): the same seed,
+// the same sequence, on any machine.
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 // Finds the rule for a request and consumes one use of it.
 function takeRule(op, tables) {
   for (const rule of rules) {
     if (rule.op !== '*' && rule.op !== op) continue;
     if (rule.table && !tables.includes(rule.table)) continue;
     if (rule.skip > 0) { rule.skip--; continue; }
+    if (rule.draw && rule.draw() >= rule.probability) continue;
     rule.applied++;
     if (rule.count > 0) {
       rule.count--;

@@ -9,7 +9,8 @@
 // action, with the reasons (and ALL_OLD items) AWS gives; the validation
 // AWS does; idempotency tokens (replay, mismatch, expiry, a cancelled first
 // call); the faults (lose, drop, error, cancel, hold) on transactions; SigV4
-// on them; and readers that never see a transaction half applied.
+// on them; readers that never see a transaction half applied; and rules with
+// a probability, drawn from a seeded sequence.
 // Environment: DDB_ACCESS_KEY_ID, DDB_SECRET_ACCESS_KEY (default: the kit's
 // fixed fake credentials of scripts/lib.sh).
 'use strict';
@@ -547,4 +548,44 @@ test('readers never see a transaction half applied', async () => {
   assert.equal(await counter(T1, 'iso', 'x'), TOTAL);
   assert.equal(await counter(T2, 'iso', 'y'), TOTAL);
   assert.equal(await count('txn=applied'), TOTAL);
+});
+
+// Not a transaction matter, but this is where the proxy's rules are tested:
+// the race test (sql/write_race.sql) relies on random faults being seeded.
+test('a rule with a probability takes that share of requests, the same ones for the same seed', async () => {
+  const pattern = async (rules) => {
+    await resetProxy();
+    await control('POST', '/__proxy/rules', rules);
+    const got = [];
+    for (let i = 0; i < 200; i++) {
+      try {
+        await get(T1, 'random', 'k');
+        got.push('-');
+      } catch (e) {
+        got.push(e.name === 'ProvisionedThroughputExceededException' ? 'P' : e.name === 'ThrottlingException' ? 'T' : e.name);
+      }
+    }
+    return got.join('');
+  };
+  const third = { op: 'GetItem', action: 'error', type: 'ProvisionedThroughputExceededException', count: 0, probability: 0.3, seed: 42 };
+  const a = await pattern([third]);
+  const taken = a.split('').filter((c) => c === 'P').length;
+  assert.ok(taken > 30 && taken < 90, `about 60 of 200 taken (${taken})`);
+  assert.equal(await count('fault=error'), taken);
+  assert.equal(await pattern([third]), a, 'the same seed, the same requests');
+  assert.notEqual(await pattern([{ ...third, seed: 43 }]), a, 'another seed, other requests');
+
+  // a request a rule does not take goes on to the next rule; count counts only those taken
+  const b = await pattern([{ ...third, count: 20 }, { op: 'GetItem', action: 'error', type: 'ThrottlingException', count: 0 }]);
+  assert.equal(b.split('').filter((c) => c === 'P').length, 20);
+  assert.equal(b.split('').filter((c) => c === 'T').length, 180);
+  let upTo20 = -1;
+  for (let n = 0; n < 20; n++) upTo20 = a.indexOf('P', upTo20 + 1);
+  assert.equal(b.slice(0, upTo20 + 1), a.slice(0, upTo20 + 1).replace(/-/g, 'T'), 'the first rule draws as before');
+
+  for (const probability of [0, 1.5, 'x']) {
+    const bad = await fetch(`${proxyUrl}/__proxy/rules`, { method: 'POST', body: JSON.stringify({ ...third, probability }) });
+    assert.equal(bad.status, 400, `probability ${probability} refused`);
+  }
+  await resetProxy();
 });
