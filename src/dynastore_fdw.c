@@ -42,9 +42,9 @@
 #include "pushdown.h"
 #include "scan.h"
 
-/* 18 lets a library name itself and its version (shown by pg_get_loaded_modules) */
+/* 18 lets a library name itself and its version (pg_get_loaded_modules) */
 #ifdef PG_MODULE_MAGIC_EXT
-PG_MODULE_MAGIC_EXT(.name = "dynastore_fdw",.version = DYNASTORE_FDW_VERSION);
+PG_MODULE_MAGIC_EXT(.name = "dynastore_fdw", .version = DYNASTORE_FDW_VERSION);
 #else
 PG_MODULE_MAGIC;
 #endif
