@@ -32,6 +32,14 @@ SHLIB_LINK = -lcurl -lcrypto
 
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
 
+# `make installcheck` runs these against the installed server (PGHOST,
+# PGPORT, PGUSER: a superuser) with the test kit's services, which
+# scripts/services.sh starts: run it, source the env file it names, then
+# make installcheck.  The launcher gives each test a fresh database and
+# proxies without rules, as scripts/test.sh does (README.md, "Tests").
+REGRESS_OPTS = --launcher=$(CURDIR)/scripts/regress-launcher.sh
+REGRESS_PREP = installcheck-prep
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -57,4 +65,8 @@ clean-unit:
 	rm -f $(UNIT_TESTS)
 	$(MAKE) -C test/unit/backend PG_CONFIG=$(PG_CONFIG) clean
 
-.PHONY: unit unit-backend unit-backend-install clean-unit
+installcheck-prep:
+	@test -n "$$DDB_ENDPOINT" || { echo "make installcheck needs the test kit's services: run scripts/services.sh --detach, source the env file it names, and try again (README.md, Tests)" >&2; exit 1; }
+	$(MAKE) -C test/unit/backend PG_CONFIG=$(PG_CONFIG) install
+
+.PHONY: unit unit-backend unit-backend-install clean-unit installcheck-prep

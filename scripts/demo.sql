@@ -1,6 +1,7 @@
 -- The README's walk-through, run by scripts/demo.sh against dynalite.
--- psql variables (pass them with -v): endpoint, region, access_key_id, secret_access_key.
-\set ON_ERROR_STOP on
+-- psql variables (pass them with -v): endpoint, region, access_key_id,
+-- secret_access_key; and ON_ERROR_STOP=1.  The demo's transcript leaves out
+-- the lines that start with a backslash (they only steer psql).
 SET timezone = 'UTC';
 
 CREATE EXTENSION dynastore_fdw;
@@ -58,6 +59,7 @@ INSERT INTO customers (name, value)
   RETURNING name, version;
 \set ON_ERROR_STOP off
 INSERT INTO customers (name, value) VALUES ('cust-100', '{"name": "someone else"}');
+\echo SQLSTATE: :LAST_ERROR_SQLSTATE
 \set ON_ERROR_STOP on
 UPDATE customers SET value = jsonb_set(value, '{plan}', '"team"')
  WHERE name = 'cust-100'

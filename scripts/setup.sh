@@ -2,7 +2,9 @@
 # Installs what building and testing dynastore_fdw needs on Debian 12, as root.
 # Idempotent: installs only what is missing, runs `apt-get update` only when a
 # package has to come from apt, and `npm ci` in test/ only when test/node_modules
-# is missing or does not match test/package-lock.json.
+# is missing or does not match test/package-lock.json.  Node.js: the version the
+# lock file's packages need (apt's when new enough, else the official build from
+# the npm registry, in /usr/local; see below).
 set -euo pipefail
 
 # runuser, useradd and friends live in sbin, which a bare PATH may lack.
@@ -62,11 +64,58 @@ fi
 [ -x "/usr/lib/postgresql/$PGVERSION/lib/pgxs/src/test/regress/pg_regress" ] ||
 	die "pg_regress is missing from postgresql-server-dev-$PGVERSION"
 
-if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	apt_install nodejs npm
+# ---------------------------------------------------------------- Node.js
+
+# The lock file's packages say which Node they need ("engines": ">=20" and
+# the like); the highest of those minimums is what the kit needs.  Debian 12's
+# own nodejs is 18: then Node.js comes from the npm registry instead, where
+# the package node-linux-<arch> carries the official build (npm checks it
+# against the registry's integrity hash), installed under /usr/local/lib and
+# linked as /usr/local/bin/node, first on every PATH (the postgres user's
+# too).  npm itself stays Debian's.
+NODE_VERSION=22.23.5
+node_needed=$(grep -o '"node": *">= *[0-9]*' "$REPO/test/package-lock.json" |
+	grep -o '[0-9]*$' | sort -n | tail -n 1 || true)
+node_needed=${node_needed:-18}
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+apt_node_major() {  # the major version apt would install, 0 if none
+	apt-cache policy nodejs 2>/dev/null | sed -n 's/^ *Candidate: *\([0-9][0-9]*\).*/\1/p' | head -n 1 | grep . || echo 0
+}
+install_node_from_npm() {
+	local arch dir=/usr/local/lib/dynastore-fdw-node
+	case $(dpkg --print-architecture) in
+		amd64) arch=x64 ;;
+		arm64) arch=arm64 ;;
+		*) die "no Node.js build on npm for $(dpkg --print-architecture): install Node.js $node_needed or newer yourself" ;;
+	esac
+	[ "$(id -u)" -eq 0 ] || die "Node.js $node_needed or newer is needed: run this script as root to install it"
+	say "npm install node-linux-$arch@$NODE_VERSION into $dir (the lock file's packages need node >= $node_needed)"
+	mkdir -p "$dir"
+	npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error \
+		"node-linux-$arch@$NODE_VERSION" >/tmp/dynastore-fdw-node.log 2>&1 ||
+		{ tail -n 20 /tmp/dynastore-fdw-node.log >&2; die "could not install Node.js $NODE_VERSION from the npm registry"; }
+	[ -x "$dir/node_modules/node-linux-$arch/bin/node" ] ||
+		die "node-linux-$arch@$NODE_VERSION has no bin/node"
+	ln -sf "$dir/node_modules/node-linux-$arch/bin/node" /usr/local/bin/node
+	hash -r
+}
+
+if ! command -v node >/dev/null 2>&1 || [ "$(node_major)" -lt "$node_needed" ]; then
+	if [ "$(apt_node_major)" -lt "$node_needed" ]; then
+		apt_update_once
+	fi
+	if [ "$(apt_node_major)" -ge "$node_needed" ]; then
+		apt_install nodejs
+	else
+		# Debian's node and npm, then a newer node through that npm
+		command -v node >/dev/null 2>&1 || apt_install nodejs
+		command -v npm >/dev/null 2>&1 || apt_install npm
+		install_node_from_npm
+	fi
 fi
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-[ "$node_major" -ge 18 ] || die "node $node_major is too old (need 18 or newer, 20 preferred)"
+command -v npm >/dev/null 2>&1 || apt_install npm
+[ "$(node_major)" -ge "$node_needed" ] ||
+	die "node $(node_major) is older than the lock file's packages need (>= $node_needed): put Node.js $node_needed or newer first on PATH"
 
 # ---------------------------------------------------------------- npm packages of the test kit
 

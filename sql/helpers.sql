@@ -11,6 +11,10 @@ CREATE SERVER hlp_srv FOREIGN DATA WRAPPER dynastore_fdw
 CREATE USER MAPPING FOR CURRENT_USER SERVER hlp_srv
   OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
 
+-- (tables a run before this one may have left: make installcheck reuses
+-- the services)
+\! for t in hlp_notes hlp_full hlp_gsi_hash hlp_slow hlp_kv; do node "$DDB_TEST_DIR"/ddb.js delete-table $t; done
+
 SELECT dynastore_fdw_version();
 SELECT extversion FROM pg_extension WHERE extname = 'dynastore_fdw';
 

@@ -45,9 +45,9 @@
 #include "scan.h"
 #include "write_buffer.h"
 
-/* 18 lets a library name itself and its version (shown by pg_get_loaded_modules) */
+/* 18 lets a library name itself and its version (pg_get_loaded_modules) */
 #ifdef PG_MODULE_MAGIC_EXT
-PG_MODULE_MAGIC_EXT(.name = "dynastore_fdw",.version = DYNASTORE_FDW_VERSION);
+PG_MODULE_MAGIC_EXT(.name = "dynastore_fdw", .version = DYNASTORE_FDW_VERSION);
 #else
 PG_MODULE_MAGIC;
 #endif
