@@ -29,12 +29,17 @@ cd "$REPO" || kit_die "cannot enter $REPO"
 kit_say "build and install dynastore_fdw"
 kit_build "$KIT_RUN_DIR/build.log" || kit_die "the extension did not build (log above)"
 
-read -r DYNALITE_PORT PG_PORT < <(kit_free_ports 2) || kit_die "could not find free ports"
+read -r DYNALITE_PORT PROXY_PORT PG_PORT < <(kit_free_ports 3) || kit_die "could not find free ports"
 kit_say "dynalite on 127.0.0.1:$DYNALITE_PORT, PostgreSQL on 127.0.0.1:$PG_PORT"
 kit_start_dynalite "$DYNALITE_PORT" "$KIT_RUN_DIR/dynalite.log"
+# dynalite has no TransactWriteItems, which the FDW's writes use: the test
+# kit's proxy in front of it checks signatures and plays the transactions.
+kit_say "the test kit's proxy on 127.0.0.1:$PROXY_PORT, in front of dynalite (it adds TransactWriteItems)"
+kit_start_proxy "$PROXY_PORT" "http://127.0.0.1:$DYNALITE_PORT" "$KIT_RUN_DIR/proxy.log"
 kit_pg_start "$PG_PORT"
 
 export DDB_DIRECT_ENDPOINT=http://127.0.0.1:$DYNALITE_PORT
+export DDB_ENDPOINT=http://127.0.0.1:$PROXY_PORT
 export DDB_ACCESS_KEY_ID=$KIT_ACCESS_KEY_ID
 export DDB_SECRET_ACCESS_KEY=$KIT_SECRET_ACCESS_KEY
 export DDB_REGION=$KIT_REGION
@@ -51,7 +56,7 @@ echo
 # "psql:<stdin>:N:" that psql puts before messages read from a file.
 kit_as_postgres "$KIT_PGBIN/psql" -X -a -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres \
 	-v ON_ERROR_STOP=1 \
-	-v endpoint="$DDB_DIRECT_ENDPOINT" -v region="$KIT_REGION" \
+	-v endpoint="$DDB_ENDPOINT" -v region="$KIT_REGION" \
 	-v access_key_id="$KIT_ACCESS_KEY_ID" -v secret_access_key="$KIT_SECRET_ACCESS_KEY" \
 	-f - <"$REPO/scripts/demo.sql" 2>&1 |
 	sed -u -e '/^\\/d' -e 's/^psql:<stdin>:[0-9]*: //'
@@ -66,10 +71,11 @@ if [ "$KIT_KEEP" = 1 ]; then
 	{
 		printf 'export %q\n' "PGHOST=127.0.0.1" "PGPORT=$PG_PORT" "PGUSER=postgres" \
 			"PATH=$KIT_PGBIN:$PATH" \
-			"DDB_DIRECT_ENDPOINT=$DDB_DIRECT_ENDPOINT" "DDB_ACCESS_KEY_ID=$DDB_ACCESS_KEY_ID" \
+			"DDB_DIRECT_ENDPOINT=$DDB_DIRECT_ENDPOINT" "DDB_ENDPOINT=$DDB_ENDPOINT" \
+			"DDB_ACCESS_KEY_ID=$DDB_ACCESS_KEY_ID" \
 			"DDB_SECRET_ACCESS_KEY=$DDB_SECRET_ACCESS_KEY" "DDB_REGION=$DDB_REGION"
 	} >"$KIT_RUN_DIR/env.sh"
-	kit_say "still running: dynalite on $DDB_DIRECT_ENDPOINT, PostgreSQL on 127.0.0.1:$PG_PORT"
+	kit_say "still running: dynalite on $DDB_DIRECT_ENDPOINT behind the proxy on $DDB_ENDPOINT, PostgreSQL on 127.0.0.1:$PG_PORT"
 	cat <<-EOF
 	    Go on by hand (README.md, "Quick start"):
 	      source $KIT_RUN_DIR/env.sh

@@ -193,6 +193,10 @@ SELECT name, version, value FROM wf_t WHERE name = 'rec';
 \! "$DDB_TEST_DIR"/proxyctl error UpdateItem 400 ProvisionedThroughputExceededException 2
 UPDATE wf_t SET value = 'after throttling' WHERE name = 'rec' RETURNING version, value;
 \! "$DDB_TEST_DIR"/proxyctl count UpdateItem
+-- an item in another session's transaction (TransactionConflictException):
+-- never ran, so sent again
+\! "$DDB_TEST_DIR"/proxyctl error UpdateItem 400 TransactionConflictException 1
+UPDATE wf_t SET value = 'after a conflict' WHERE name = 'rec' RETURNING version, value;
 \! "$DDB_TEST_DIR"/proxyctl error DeleteItem 500 InternalServerError 1
 DELETE FROM wf_t WHERE name = 'rec';
 \echo :LAST_ERROR_SQLSTATE

@@ -184,5 +184,23 @@ DROP TABLE ins_parted;
 -- EXPLAIN names the operation and its condition
 EXPLAIN (COSTS OFF) INSERT INTO ins_t (name, value) VALUES ('e', 'x');
 
+-- an endpoint without TransactWriteItems (dynalite itself, without the
+-- kit's proxy): a clear error and nothing written; write_mode 'single'
+-- works there
+\getenv direct DDB_DIRECT_ENDPOINT
+CREATE SERVER ins_direct FOREIGN DATA WRAPPER dynastore_fdw
+  OPTIONS (endpoint :'direct');
+CREATE USER MAPPING FOR CURRENT_USER SERVER ins_direct
+  OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
+CREATE FOREIGN TABLE ins_d (name text, version bigint, value text)
+  SERVER ins_direct OPTIONS (table 'ins_items', partition 'direct');
+\set VERBOSITY terse
+INSERT INTO ins_d (name, value) VALUES ('d1', 'x');
+\set VERBOSITY default
+\echo :LAST_ERROR_SQLSTATE
+ALTER SERVER ins_direct OPTIONS (ADD write_mode 'single');
+INSERT INTO ins_d (name, value) VALUES ('d1', 'x') RETURNING name, version;
+DROP SERVER ins_direct CASCADE;
+
 DROP SERVER ins_srv CASCADE;
 \! node "$DDB_TEST_DIR"/ddb.js delete-table ins_items

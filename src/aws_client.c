@@ -140,6 +140,7 @@ static const char *const ddb_throttling_errors[] = {
 	"ProvisionedThroughputExceededException",
 	"ThrottlingException",
 	"RequestLimitExceeded",
+	"TransactionConflictException", /* the item is in a transaction */
 	NULL
 };
 
@@ -1606,6 +1607,13 @@ ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
 				 errmsg("DynamoDB table not found"),
 				 errdetail("%s", detail.data),
 				 errhint("Check the table option of the foreign table and the region and endpoint options of the server.")));
+
+	if (type && strcmp(type, "TransactionConflictException") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("DynamoDB refused the request: the item is being changed by a transaction"),
+				 errdetail("%s", detail.data),
+				 errhint("Retry the statement.")));
 
 	if ((type && ddb_type_in(type, ddb_throttling_errors)) || status == 429)
 		ereport(ERROR,

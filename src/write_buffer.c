@@ -104,6 +104,7 @@ static ExecutorFinish_hook_type prev_executor_finish = NULL;
 static const char *const ds_txn_errors[] = {
 	"TransactionCanceledException",
 	"TransactionInProgressException",
+	"UnknownOperationException",
 	NULL
 };
 static const char *const ds_conditional_errors[] = {
@@ -595,6 +596,13 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 				note_capacity(writes[0]->stats, res->body);
 				f->done = true;
 			}
+			else if (strcmp(res->error_type, "UnknownOperationException") == 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_FDW_ERROR),
+						 errmsg("DynamoDB endpoint does not know TransactWriteItems"),
+						 errdetail("The writes of write_mode 'transaction' go out as TransactWriteItems, which %s refused as an unknown operation; nothing was written.",
+								   buf->aws.endpoint),
+						 errhint("Emulators such as dynalite have no transactions: set the server option write_mode to 'single', or use DynamoDB or DynamoDB Local.")));
 			else if (strcmp(res->error_type, "TransactionInProgressException") == 0)
 			{
 				/* the same token is still running: ask again, unchanged */

@@ -56,7 +56,7 @@ if (r.status !== 0) die('delete-table Notes', r);
 r = run('bash', [path.join(repo, 'scripts/demo-data.sh')]);
 if (r.status !== 0) die('scripts/demo-data.sh', r);
 r = run('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1',
-  '-v', `endpoint=${process.env.DDB_DIRECT_ENDPOINT}`, '-v', `region=${process.env.DDB_REGION || 'us-east-1'}`,
+  '-v', `endpoint=${process.env.DDB_ENDPOINT}`, '-v', `region=${process.env.DDB_REGION || 'us-east-1'}`,
   '-v', `access_key_id=${process.env.DDB_ACCESS_KEY_ID}`, '-v', `secret_access_key=${process.env.DDB_SECRET_ACCESS_KEY}`,
   '-f', path.join(repo, 'scripts/demo.sql')]);
 if (r.status !== 0) die('scripts/demo.sql', r);
