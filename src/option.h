@@ -38,6 +38,8 @@ typedef struct DsTableOptions
 	double		estimated_rows; /* rows of the partition, -1: unknown */
 	int			batch_size;		/* rows an INSERT sends at once */
 	DsInsertMode insert_mode;
+	bool		credentials_chain;	/* server option credentials 'chain' */
+	char	   *profile;		/* server option profile, or NULL */
 	AwsConfig	aws;			/* endpoint, region, credentials, timeouts */
 } DsTableOptions;
 
