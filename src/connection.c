@@ -20,7 +20,9 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/pg_user_mapping.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
@@ -55,6 +57,7 @@ static HTAB *ds_connections = NULL;
 static List *ds_retired = NIL;	/* DsConnection * copies, in TopMemoryContext */
 
 static void ds_connections_init(void);
+static Oid	mapping_user(UserMapping *mapping);
 static void ds_connection_make(DsConnection *entry, DsTableOptions *opts,
 							   ForeignServer *server, UserMapping *mapping);
 static void ds_connection_free(DsConnection *entry);
@@ -171,7 +174,7 @@ ds_connection_make(DsConnection *entry, DsTableOptions *opts,
 	PG_END_TRY();
 
 	entry->serverid = server->serverid;
-	entry->userid = mapping->userid;
+	entry->userid = mapping_user(mapping);
 	entry->server_hashvalue =
 		GetSysCacheHashValue1(FOREIGNSERVEROID,
 							  ObjectIdGetDatum(server->serverid));
@@ -181,6 +184,24 @@ ds_connection_make(DsConnection *entry, DsTableOptions *opts,
 	entry->invalidated = false;
 	entry->xact_used = false;
 	entry->cxt = cxt;
+}
+
+/*
+ * The role of the mapping itself, InvalidOid for PUBLIC: GetUserMapping
+ * puts the user it was asked for in the struct, whichever mapping applied.
+ */
+static Oid
+mapping_user(UserMapping *mapping)
+{
+	HeapTuple	tp = SearchSysCache1(USERMAPPINGOID,
+									 ObjectIdGetDatum(mapping->umid));
+	Oid			user;
+
+	if (!HeapTupleIsValid(tp))
+		return mapping->userid;
+	user = ((Form_pg_user_mapping) GETSTRUCT(tp))->umuser;
+	ReleaseSysCache(tp);
+	return user;
 }
 
 /* Close the connections of an entry and wipe its keys; leaves it empty. */
