@@ -1584,15 +1584,20 @@ ddb_wait_until(TimestampTz until)
 	}
 }
 
-/* text, ending with a full stop unless it already ends a sentence. */
+/*
+ * text, ending with a full stop unless it already ends a sentence; AWS ends
+ * some of its messages with a space.
+ */
 static const char *
 ddb_sentence(const char *text)
 {
 	size_t		len = strlen(text);
 
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
 	if (len > 0 && strchr(".!?", text[len - 1]))
-		return text;
-	return psprintf("%s.", text);
+		return pnstrdup(text, len);
+	return psprintf("%.*s.", (int) len, text);
 }
 
 /* " The request was attempted N times." after retries, for error details. */
@@ -1767,8 +1772,7 @@ ddb_raise_http(const AwsConfig *cfg, const DdbEndpoint *ep, long status,
 						cfg->table, cfg->region) :
 				 errmsg("DynamoDB table not found in region \"%s\"",
 						cfg->region),
-				 errdetail("DynamoDB at %s answered: %s", ep->display,
-						   detail.data),
+				 errdetail("%s The endpoint is %s.", detail.data, ep->display),
 				 errhint("Check the table option of the foreign table and the region and endpoint options of the server.")));
 
 	if ((type && ddb_type_in(type, ddb_throttling_errors)) || status == 429)

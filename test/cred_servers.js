@@ -181,7 +181,7 @@ function html(req, res) {
 async function echo(req, res) {
   await readBody(req);
   bump('echo');
-  const pad = 'A'.repeat(Number(process.env.DDB_ECHO_PAD || 990));
+  const pad = 'A'.repeat(Number(process.env.DDB_ECHO_PAD || 980));
   send(res, 400, 'text/plain', `${pad}token=${req.headers['x-amz-security-token'] || ''} authorization=${req.headers.authorization || ''}`);
 }
 
