@@ -337,10 +337,10 @@ if [ ${#sql_tests[@]} -gt 0 ] || [ ${#specs[@]} -gt 0 ]; then
 		kill "$SAMPLER_PID" 2>/dev/null
 		wait "$SAMPLER_PID" 2>/dev/null
 		if bash "$REPO/scripts/secret-scan.sh" --activity "$KIT_RUN_DIR/activity.txt" "$KIT_RUN_DIR" "$RESULTS" >"$RESULTS/secret-scan.log" 2>&1; then
-			printf 'test %-29s ... ok\n' "secret scan"
+			printf 'test %-28s ... ok\n' "secret scan"
 			PASS=$((PASS + 1))
 		else
-			printf 'test %-29s ... FAILED (results/secret-scan.log)\n' "secret scan"
+			printf 'test %-28s ... FAILED (results/secret-scan.log)\n' "secret scan"
 			sed 's/^/    /' "$RESULTS/secret-scan.log" | head -n 40 >&2
 			fail "secret scan"
 		fi
