@@ -132,6 +132,22 @@ SELECT dynastore_fdw_disconnect_all();
 SELECT show_error('SELECT * FROM chain_t');
 \! mv "$HOME"/credkit/web-identity-token.good "$HOME"/credkit/web-identity-token
 
+-- a profile's web identity, in files and a profile named by the environment
+-- (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE); the server
+-- option profile wins over AWS_PROFILE
+\c :main_db postgres 127.0.0.1 :main_port
+\! printf '[profile irsa]\nweb_identity_token_file = %s\nrole_arn = arn:aws:iam::123456789012:role/dynastore-fdw-test-role\n' "$HOME"/credkit/web-identity-token > "$HOME"/credkit/custom-config
+\! printf '[keys]\naws_access_key_id = %s\naws_secret_access_key = %s\naws_session_token = %s\n' "$DDB_ACCESS_KEY_ID" "$DDB_SECRET_ACCESS_KEY" "$DDB_TEST_SESSION_TOKEN" > "$HOME"/credkit/custom-credentials
+\! "$DDB_TEST_DIR"/credkit cluster-start AWS_EC2_METADATA_SERVICE_ENDPOINT=http://127.0.0.1:$("$DDB_TEST_DIR"/credkit port imds) AWS_CONFIG_FILE="$HOME"/credkit/custom-config AWS_SHARED_CREDENTIALS_FILE="$HOME"/credkit/custom-credentials AWS_PROFILE=irsa AWS_ENDPOINT_URL_STS=http://127.0.0.1:$("$DDB_TEST_DIR"/credkit port sts)
+\c postgres postgres 127.0.0.1 :cport
+SELECT * FROM chain_t;
+SELECT * FROM conn;
+ALTER SERVER chain OPTIONS (ADD profile 'keys');
+SELECT * FROM chain_t;
+SELECT * FROM conn;
+ALTER SERVER chain OPTIONS (DROP profile);
+\! rm -f "$HOME"/credkit/custom-config "$HOME"/credkit/custom-credentials
+
 -- 6. the container endpoint, relative URI (ECS), its host moved to loopback
 -- by DYNASTORE_FDW_CONTAINER_ENDPOINT, with a token file
 \c :main_db postgres 127.0.0.1 :main_port
