@@ -243,6 +243,7 @@ static long ddb_backoff_ms(int retry, bool throttled);
 static void ddb_wait_until(TimestampTz until);
 static const char *ddb_sentence(const char *text);
 static const char *ddb_attempts_note(int attempts);
+static bool ddb_proxy_in_use(const AwsConfig *cfg, const DdbEndpoint *ep);
 static void ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
 								const DdbAttempt *att, int attempts,
 								bool maybe_applied) pg_attribute_noreturn();
@@ -1610,6 +1611,33 @@ ddb_attempts_note(int attempts)
 }
 
 /*
+ * Whether requests to ep go through a proxy: an explicit one, or one of
+ * the environment's when the config lets libcurl read it (no_proxy aside).
+ */
+static bool
+ddb_proxy_in_use(const AwsConfig *cfg, const DdbEndpoint *ep)
+{
+	bool		https = strncmp(ep->display, "https:", 6) == 0;
+	static const char *const http_vars[] = {"http_proxy", "all_proxy",
+	"ALL_PROXY", NULL};
+	static const char *const https_vars[] = {"https_proxy", "HTTPS_PROXY",
+	"all_proxy", "ALL_PROXY", NULL};
+
+	if (cfg->proxy == NULL)
+		return false;
+	if (strcmp(cfg->proxy, AWS_PROXY_ENVIRONMENT) != 0)
+		return true;
+	for (const char *const *v = https ? https_vars : http_vars; *v; v++)
+	{
+		const char *value = getenv(*v);
+
+		if (value && value[0])
+			return true;
+	}
+	return false;
+}
+
+/*
  * Raise a failure to get any HTTP answer.
  *
  * Nothing was sent (DNS, refused, connect timeout, TLS handshake): the
@@ -1650,7 +1678,7 @@ ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
 				 errdetail("%s%s", ddb_sentence(why), note),
 				 errhint("Check that the endpoint speaks https on that port; a plain http endpoint needs an http:// URL.")));
 	if (att->result == CURLE_COULDNT_RESOLVE_PROXY ||
-		(cfg->proxy && !att->sent &&
+		(ddb_proxy_in_use(cfg, ep) && !att->sent &&
 		 (att->result == CURLE_COULDNT_CONNECT ||
 		  att->result == CURLE_RECV_ERROR)))
 		ereport(ERROR,
@@ -1658,7 +1686,8 @@ ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
 				 errmsg("could not connect to DynamoDB at %s through a proxy",
 						ep->display),
 				 errdetail("%s%s", ddb_sentence(why), note),
-				 strcmp(cfg->proxy, AWS_PROXY_ENVIRONMENT) == 0 ?
+				 (cfg->proxy == NULL ||
+				  strcmp(cfg->proxy, AWS_PROXY_ENVIRONMENT) == 0) ?
 				 errhint("The proxy comes from the http_proxy, https_proxy and no_proxy variables of the database server's environment (server option proxy 'environment').") :
 				 errhint("Check the proxy option of the server.")));
 
