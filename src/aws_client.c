@@ -3,9 +3,11 @@
  * aws_client.c
  *		One DynamoDB call over HTTP: transport, signing, retries, errors.
  *
- * A backend keeps one libcurl easy handle inside one multi handle, created
- * on first use, so that the TCP and TLS connection to DynamoDB survives from
- * one statement to the next.  The transfer is driven by a loop that polls
+ * A client (AwsClient, one per server and user mapping: connection.c) keeps
+ * libcurl easy handles inside one multi handle, created on first use, so
+ * that the TCP and TLS connections to DynamoDB survive from one statement
+ * to the next.  Keys come from a credential provider (credentials.c) at
+ * each signing.  The transfer is driven by a loop that polls
  * with a short timeout and checks for interrupts, which is what lets Ctrl-C
  * and statement_timeout stop a request in flight.
  *
