@@ -131,6 +131,15 @@ SELECT * FROM conn;
 SELECT dynastore_fdw_disconnect_all();
 SELECT show_error('SELECT * FROM chain_t');
 \! mv "$HOME"/credkit/web-identity-token.good "$HOME"/credkit/web-identity-token
+-- a credential endpoint that does not answer: statement_timeout stops the wait
+\! "$DDB_TEST_DIR"/credkit config '{"sts_delay": 30}'
+SELECT dynastore_fdw_disconnect_all();
+SET statement_timeout = '1s';
+SELECT * FROM chain_t;
+\echo :LAST_ERROR_SQLSTATE
+RESET statement_timeout;
+\! "$DDB_TEST_DIR"/credkit config '{"sts_delay": 0}'
+SELECT * FROM chain_t;
 
 -- a profile's web identity, in files and a profile named by the environment
 -- (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_PROFILE); the server
