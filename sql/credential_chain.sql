@@ -71,6 +71,17 @@ SELECT * FROM chain_t;
 \! "$DDB_TEST_DIR"/credkit count imds
 SELECT * FROM conn;
 
+-- a refresh that fails while the keys in hand still have a while to live
+-- keeps them, and says so in the server log; once they are about to expire
+-- it is an error
+\! "$DDB_TEST_DIR"/credkit config '{"imds": "off"}'
+\! sleep 3.5
+SELECT * FROM chain_t;
+\! grep -c 'could not refresh AWS credentials; keeping those from the instance metadata' "$HOME"/credkit/postgres.log
+\! sleep 2
+SELECT show_error('SELECT * FROM chain_t');
+\! "$DDB_TEST_DIR"/credkit config '{"imds": "on"}'
+
 -- DynamoDB says the token expired: fetched again, the request sent once more
 SELECT dynastore_fdw_disconnect_all();
 \! "$DDB_TEST_DIR"/credkit reset; "$DDB_TEST_DIR"/credkit config '{"lifetime": 3600}'

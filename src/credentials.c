@@ -63,7 +63,10 @@
 
 /* Refresh this long before keys expire, or at half their life if shorter. */
 #define CRED_REFRESH_WINDOW_US	((int64) 5 * 60 * USECS_PER_SEC)
-/* Keys closer than this to their expiry are not kept after a failed refresh. */
+/*
+ * Keys closer than this to their expiry (or than a quarter of their life)
+ * are not kept after a failed refresh.
+ */
 #define CRED_MIN_VALID_US		((int64) 10 * USECS_PER_SEC)
 
 /* Bounds on what is read from files and endpoints. */
@@ -276,7 +279,7 @@ aws_credentials_get(AwsCredentialProvider *p)
 		window = Min(CRED_REFRESH_WINDOW_US, (exp - p->fetched_at) / 2);
 		if (now < exp - window)
 			return &p->current;
-		have = (exp - now) > CRED_MIN_VALID_US;
+		have = (exp - now) > Min(CRED_MIN_VALID_US, (exp - p->fetched_at) / 4);
 	}
 
 	PG_TRY();

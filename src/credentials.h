@@ -56,8 +56,9 @@ extern void aws_credentials_free(AwsCredentialProvider *provider);
  * The keys to sign with now.  A chain resolves them on first use and again
  * when they are due for refresh (5 minutes before they expire, or half
  * their lifetime when that is shorter); if a refresh fails while the keys
- * in hand are still valid, those are used and the failure logged.  Raises
- * when no keys can be had.  The result stays valid until the next call.
+ * in hand have a while to live (10 seconds, or a quarter of their life if
+ * shorter), those are used and the failure logged.  Raises when no keys
+ * can be had.  The result stays valid until the next call.
  */
 extern const AwsCredentials *aws_credentials_get(AwsCredentialProvider *provider);
 
