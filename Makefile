@@ -16,6 +16,8 @@ OBJS = \
 	src/attr_value.o \
 	src/ddb_json.o \
 	src/aws_client.o \
+	src/connection.o \
+	src/credentials.o \
 	src/sigv4.o \
 	src/pushdown.o \
 	src/ddb_table.o \

@@ -60,3 +60,29 @@ CREATE FUNCTION dynastore_fdw_version()
 RETURNS text
 AS 'MODULE_PATHNAME'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
+
+-- The backend's DynamoDB clients, one per server and user mapping used.
+CREATE FUNCTION dynastore_fdw_get_connections (
+  OUT server_name text,
+  OUT user_name text,
+  OUT endpoint text,
+  OUT region text,
+  OUT credential_source text,
+  OUT credential_expiration timestamptz,
+  OUT requests bigint,
+  OUT open_connections integer,
+  OUT valid boolean)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME'
+LANGUAGE C STRICT PARALLEL RESTRICTED;
+
+-- Close the clients of one server, or of all; true if any was closed.
+CREATE FUNCTION dynastore_fdw_disconnect (text)
+RETURNS bool
+AS 'MODULE_PATHNAME'
+LANGUAGE C STRICT PARALLEL RESTRICTED;
+
+CREATE FUNCTION dynastore_fdw_disconnect_all ()
+RETURNS bool
+AS 'MODULE_PATHNAME'
+LANGUAGE C STRICT PARALLEL RESTRICTED;

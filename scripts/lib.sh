@@ -65,7 +65,19 @@ kit_cleanup() {
 		runuser -u postgres -- "$KIT_PGBIN/pg_ctl" -D "$KIT_PGDATA" stop -m immediate -w -t 30 >/dev/null 2>&1 || true
 		KIT_PG_STARTED=0
 	fi
-	local pid
+	local pid d
+	# what tests started themselves (test/credkit): clusters, then processes
+	if [ -n "$KIT_RUN_DIR" ] && [ -f "$KIT_RUN_DIR/kit-extra.pgdata" ]; then
+		while read -r d; do
+			[ -f "$d/postmaster.pid" ] &&
+				runuser -u postgres -- "$KIT_PGBIN/pg_ctl" -D "$d" stop -m immediate -w -t 30 >/dev/null 2>&1
+		done <"$KIT_RUN_DIR/kit-extra.pgdata"
+	fi
+	if [ -n "$KIT_RUN_DIR" ] && [ -f "$KIT_RUN_DIR/kit-extra.pids" ]; then
+		while read -r pid; do
+			KIT_PIDS+=("$pid")
+		done <"$KIT_RUN_DIR/kit-extra.pids"
+	fi
 	for pid in "${KIT_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done

@@ -38,6 +38,8 @@
 # A spec may have a setup hook specs/NAME.sh, run by bash before the spec with
 # that environment.  Results, diffs and logs land in results/ (gitignored); a
 # test's own log, results/NAME.log from its directory, lands in results/results/.
+# After the tests, scripts/secret-scan.sh looks for the kit's secrets in every
+# log and output and in pg_stat_activity, sampled meanwhile (one more test).
 # The last line is `N passed, N failed`; the exit status is non-zero on any failure.
 set -uo pipefail
 
@@ -383,6 +385,13 @@ if [ ${#sql_tests[@]} -gt 0 ] || [ ${#specs[@]} -gt 0 ]; then
 			for kv in "${SESSION_ENV[@]}"; do printf 'export %q\n' "$kv"; done
 		} >"$KIT_RUN_DIR/env.sh"
 
+		# pg_stat_activity, sampled while the tests run, for the secret scan
+		printf '%s\n' "SELECT format('%s|%s|%s', application_name, state, regexp_replace(query, '\s+', ' ', 'g')) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND backend_type = 'client backend' AND query <> '' \watch 0.2" >"$KIT_RUN_DIR/activity.sql"
+		(cd "$KIT_RUN_DIR" && exec runuser -u postgres -- "$KIT_PGBIN/psql" -X -At -h 127.0.0.1 -p "$PGPORT" \
+			-U postgres -d postgres -f "$KIT_RUN_DIR/activity.sql" >"$KIT_RUN_DIR/activity.txt" 2>&1 </dev/null) &
+		SAMPLER_PID=$!
+		KIT_PIDS+=("$SAMPLER_PID")
+
 		if [ ${#sql_tests[@]} -gt 0 ]; then
 			kit_say "pg_regress: ${#sql_tests[@]} test(s)"
 			for t in "${sql_tests[@]}"; do run_one sql "$t"; done
@@ -399,6 +408,18 @@ if [ ${#sql_tests[@]} -gt 0 ] || [ ${#specs[@]} -gt 0 ]; then
 		for f in dynalite.log proxy.log token-proxy.log hostile.log postgres.log; do
 			[ -f "$KIT_RUN_DIR/$f" ] && cp "$KIT_RUN_DIR/$f" "$RESULTS/"
 		done
+
+		# No secret of the kit in any log, output or pg_stat_activity sample.
+		kill "$SAMPLER_PID" 2>/dev/null
+		wait "$SAMPLER_PID" 2>/dev/null
+		if bash "$REPO/scripts/secret-scan.sh" --activity "$KIT_RUN_DIR/activity.txt" "$KIT_RUN_DIR" "$RESULTS" >"$RESULTS/secret-scan.log" 2>&1; then
+			printf 'test %-28s ... ok\n' "secret scan"
+			PASS=$((PASS + 1))
+		else
+			printf 'test %-28s ... FAILED (results/secret-scan.log)\n' "secret scan"
+			sed 's/^/    /' "$RESULTS/secret-scan.log" | head -n 40 >&2
+			fail "secret scan"
+		fi
 	else
 		kit_warn "skipping ${#sql_tests[@]} pg_regress test(s) and ${#specs[@]} spec(s): the extension did not build"
 	fi

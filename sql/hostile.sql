@@ -41,7 +41,7 @@ SELECT name FROM ho WHERE name IN ('a', 'b');
 \! "$DDB_TEST_DIR"/hostilectl answer Query '{"Items":[],"ConsumedCapacity":{"CapacityUnits":"lots"}}'
 SELECT count(*) FROM ho;
 -- not JSON at all
-\! "$DDB_TEST_DIR"/hostilectl answer Query '<html>gateway</html>'
+\! "$DDB_TEST_DIR"/hostilectl answer Query 'gateway timeout, try later'
 SELECT count(*) FROM ho;
 \echo :LAST_ERROR_SQLSTATE
 

@@ -88,7 +88,9 @@ SELECT * FROM sel_none;
 -- a table that does not exist
 CREATE FOREIGN TABLE sel_missing (name text)
   SERVER sel_srv OPTIONS (table 'no_such_table', partition 'p');
+\set VERBOSITY terse
 SELECT * FROM sel_missing;
+\set VERBOSITY default
 \echo :LAST_ERROR_SQLSTATE
 
 -- only the attributes the query uses are requested

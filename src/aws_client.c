@@ -3,9 +3,11 @@
  * aws_client.c
  *		One DynamoDB call over HTTP: transport, signing, retries, errors.
  *
- * A backend keeps one libcurl easy handle inside one multi handle, created
- * on first use, so that the TCP and TLS connection to DynamoDB survives from
- * one statement to the next.  The transfer is driven by a loop that polls
+ * A client (AwsClient, one per server and user mapping: connection.c) keeps
+ * libcurl easy handles inside one multi handle, created on first use, so
+ * that the TCP and TLS connections to DynamoDB survive from one statement
+ * to the next.  Keys come from a credential provider (credentials.c) at
+ * each signing.  The transfer is driven by a loop that polls
  * with a short timeout and checks for interrupts, which is what lets Ctrl-C
  * and statement_timeout stop a request in flight.
  *
@@ -18,7 +20,9 @@
  */
 #include "postgres.h"
 
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -34,6 +38,7 @@
 #include "utils/wait_event.h"
 
 #include "aws_client.h"
+#include "credentials.h"
 #include "sigv4.h"
 
 #define DDB_TARGET_PREFIX	"DynamoDB_20120810."
@@ -118,7 +123,9 @@ typedef struct DdbAttempt
 	DdbUpload	upload;
 	DdbBuffer	response;
 	char		errbuf[CURL_ERROR_SIZE];
+	char		content_type[64];	/* of the answer, "" when none */
 	char		signature[65];	/* only to scrub it from DynamoDB's text */
+	uint64		credentials_generation; /* of the keys it was signed with */
 } DdbAttempt;
 
 /* Top-level "__type" and "message" of an error body. */
@@ -183,17 +190,27 @@ typedef struct DdbCall
 	bool		uncertain;		/* an earlier attempt may have applied */
 	bool		maybe_applied;	/* for the error of a failed call */
 	TimestampTz first_start;	/* of the first attempt */
+	bool		refreshed;		/* sent again after an expired token */
+	AwsClient  *client;
 } DdbCall;
 
 /*
- * Per-backend libcurl state; see ddb_curl_discard for when it is dropped.
+ * A client's libcurl state; see ddb_curl_discard for when it is dropped.
  * The connections live in the multi handle's cache, which any easy handle
- * may take one from; the pool only bounds how many run at once.
+ * may take one from; the pool only bounds how many run at once.  Sockets
+ * are opened and closed by our callbacks, which count them.
  */
+struct AwsClient
+{
+	CURLM	   *multi;
+	CURL	   *pool[AWS_MAX_CONCURRENCY];
+	char		errbufs[AWS_MAX_CONCURRENCY][CURL_ERROR_SIZE];
+	long		requests;		/* attempts started */
+	int			open_sockets;
+};
+
 static bool ddb_curl_global_done = false;
-static CURLM *ddb_multi = NULL;
-static CURL *ddb_pool[AWS_MAX_CONCURRENCY];
-static char ddb_errbufs[AWS_MAX_CONCURRENCY][CURL_ERROR_SIZE];
+static AwsClient ddb_default_client;	/* for configs without a client */
 
 static DdbEndpoint *ddb_parse_endpoint(const AwsConfig *cfg);
 static void ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep,
@@ -205,9 +222,13 @@ static void ddb_keep_failure(const AwsConfig *cfg, const DdbEndpoint *ep,
 							 DdbCall *call);
 static void ddb_raise_failed(const AwsConfig *cfg, const DdbEndpoint *ep,
 							 DdbCall *call) pg_attribute_noreturn();
-static void ddb_curl_ensure(void);
-static CURL *ddb_handle(int slot);
-static void ddb_curl_discard(void);
+static AwsClient *ddb_client(const AwsConfig *cfg);
+static void ddb_curl_ensure(AwsClient *client);
+static CURL *ddb_handle(AwsClient *client, int slot);
+static void ddb_curl_discard(AwsClient *client);
+static curl_socket_t ddb_open_socket_cb(void *clientp, curlsocktype purpose,
+										struct curl_sockaddr *address);
+static int	ddb_close_socket_cb(void *clientp, curl_socket_t item);
 static struct curl_slist *ddb_header_append(struct curl_slist *list,
 											const char *line);
 static struct curl_slist *ddb_sign(const AwsConfig *cfg,
@@ -215,7 +236,8 @@ static struct curl_slist *ddb_sign(const AwsConfig *cfg,
 								   const char *operation,
 								   const char *body, size_t body_len,
 								   struct curl_slist *headers,
-								   char *signature);
+								   DdbAttempt *att);
+static bool ddb_not_dynamodb(const DdbAttempt *att);
 static size_t ddb_write_cb(char *ptr, size_t size, size_t nmemb,
 						   void *userdata);
 static size_t ddb_read_cb(char *buffer, size_t size, size_t nitems,
@@ -234,12 +256,17 @@ static long ddb_backoff_ms(int retry, bool throttled);
 static void ddb_wait_until(TimestampTz until);
 static const char *ddb_sentence(const char *text);
 static const char *ddb_attempts_note(int attempts);
+static bool ddb_proxy_in_use(const AwsConfig *cfg, const DdbEndpoint *ep);
 static void ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
 								const DdbAttempt *att, int attempts,
 								bool maybe_applied) pg_attribute_noreturn();
-static void ddb_raise_http(const DdbEndpoint *ep, long status,
-						   const char *type, const char *message,
-						   int attempts, bool maybe_applied)
+static void ddb_raise_http(const AwsConfig *cfg, const DdbEndpoint *ep,
+						   long status, const char *type,
+						   const char *message, int attempts,
+						   bool maybe_applied)
+			pg_attribute_noreturn();
+static void ddb_raise_not_dynamodb(const DdbEndpoint *ep,
+								   const DdbAttempt *att)
 			pg_attribute_noreturn();
 
 
@@ -281,6 +308,7 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 	DdbEndpoint *ep;
 	DdbCall    *calls;
 	DdbCall    *volatile failed = NULL;
+	AwsClient  *client = ddb_client(cfg);
 	int			max_retries = Max(cfg->max_retries, 0);
 	volatile bool abandoned = true;
 	const int	width = Min(Max(1, Min(concurrency, AWS_MAX_CONCURRENCY)),
@@ -310,9 +338,10 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 		calls[i].req = &requests[i];
 		calls[i].state = DDB_CALL_WAITING;
 		calls[i].handle = -1;
+		calls[i].client = client;
 	}
 
-	ddb_curl_ensure();
+	ddb_curl_ensure(client);
 
 	PG_TRY();
 	{
@@ -366,6 +395,7 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 					if (call->attempts > 0)
 						stats->retries++;
 				}
+				client->requests++;
 				ddb_start(cfg, ep, call, slot);
 				running++;
 			}
@@ -379,12 +409,12 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 				continue;
 			}
 
-			mc = curl_multi_perform(ddb_multi, &still);
+			mc = curl_multi_perform(client->multi, &still);
 			if (mc != CURLM_OK)
 				elog(ERROR, "curl_multi_perform failed: %s",
 					 curl_multi_strerror(mc));
 
-			while ((msg = curl_multi_info_read(ddb_multi, &left)) != NULL)
+			while ((msg = curl_multi_info_read(client->multi, &left)) != NULL)
 			{
 				DdbCall    *call = NULL;
 
@@ -393,7 +423,7 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 				for (int i = 0; i < nrequests; i++)
 				{
 					if (calls[i].state == DDB_CALL_RUNNING &&
-						ddb_pool[calls[i].handle] == msg->easy_handle)
+						client->pool[calls[i].handle] == msg->easy_handle)
 					{
 						call = &calls[i];
 						break;
@@ -420,7 +450,8 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 																	  wake), 1));
 				/* Shows as an Extension wait in pg_stat_activity. */
 				pgstat_report_wait_start(PG_WAIT_EXTENSION);
-				mc = curl_multi_poll(ddb_multi, NULL, 0, (int) timeout, NULL);
+				mc = curl_multi_poll(client->multi, NULL, 0, (int) timeout,
+									 NULL);
 				pgstat_report_wait_end();
 				if (mc != CURLM_OK)
 					elog(ERROR, "curl_multi_poll failed: %s",
@@ -449,7 +480,7 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 		 * than trust libcurl to notice.
 		 */
 		if (abandoned)
-			ddb_curl_discard();
+			ddb_curl_discard(client);
 	}
 	PG_END_TRY();
 
@@ -475,7 +506,8 @@ ddb_parse_endpoint(const AwsConfig *cfg)
 	};
 
 	if (endpoint == NULL || endpoint[0] == '\0')
-		endpoint = psprintf("https://dynamodb.%s.amazonaws.com", cfg->region);
+		endpoint = psprintf("https://dynamodb.%s.%s", cfg->region,
+							aws_dns_suffix(cfg->region));
 
 	PG_TRY();
 	{
@@ -572,7 +604,8 @@ ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
 		  int slot)
 {
 	AwsRequest *req = call->req;
-	CURL	   *easy = ddb_handle(slot);
+	AwsClient  *client = call->client;
+	CURL	   *easy = ddb_handle(client, slot);
 	DdbAttempt *att;
 	struct curl_slist *headers = NULL;
 	CURLMcode	mc;
@@ -608,7 +641,7 @@ ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
 	headers = ddb_header_append(headers, "Expect:");
 	headers = ddb_header_append(headers, "Accept:");
 	headers = ddb_sign(cfg, ep, req->operation, req->body, req->body_len,
-					   headers, att->signature);
+					   headers, att);
 
 	/*
 	 * The handle is reused, so every option a previous call may have set is
@@ -633,9 +666,10 @@ ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
 			   (long) Max(cfg->connect_timeout_ms, 0));
 	ddb_setopt(easy, CURLOPT_TIMEOUT_MS,
 			   (long) Max(cfg->request_timeout_ms, 0));
+	aws_curl_transport_options(easy, cfg->ca_file, cfg->proxy);
 
-	ddb_errbufs[slot][0] = '\0';
-	mc = curl_multi_add_handle(ddb_multi, easy);
+	client->errbufs[slot][0] = '\0';
+	mc = curl_multi_add_handle(client->multi, easy);
 	if (mc != CURLM_OK)
 		elog(ERROR, "curl_multi_add_handle failed: %s",
 			 curl_multi_strerror(mc));
@@ -646,19 +680,30 @@ ddb_start(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call,
 static void
 ddb_finish(DdbCall *call, CURLcode result)
 {
-	CURL	   *easy = ddb_pool[call->handle];
+	CURL	   *easy = call->client->pool[call->handle];
 	DdbAttempt *att = call->att;
 	curl_off_t	total_us = 0;
 	long		connects = 0;
 	long		request_size = 0;
+	char	   *content_type = NULL;
 
 	att->result = result;
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &att->status);
 	curl_easy_getinfo(easy, CURLINFO_REQUEST_SIZE, &request_size);
 	curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects);
 	curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &total_us);
+	if (curl_easy_getinfo(easy, CURLINFO_CONTENT_TYPE, &content_type) ==
+		CURLE_OK && content_type != NULL)
+	{
+		/* printable ASCII only: it may be quoted in a message */
+		strlcpy(att->content_type, content_type, sizeof(att->content_type));
+		for (char *c = att->content_type; *c; c++)
+			if (*c < 0x20 || *c > 0x7e)
+				*c = '?';
+	}
 	att->sent = request_size > 0 || att->upload.resends > 0;
-	strlcpy(att->errbuf, ddb_errbufs[call->handle], sizeof(att->errbuf));
+	strlcpy(att->errbuf, call->client->errbufs[call->handle],
+			sizeof(att->errbuf));
 
 	/* libcurl sent it again itself: the first sending may have applied */
 	if (att->upload.resends > 0)
@@ -676,11 +721,11 @@ ddb_finish(DdbCall *call, CURLcode result)
 static void
 ddb_detach(DdbCall *call)
 {
-	CURL	   *easy = ddb_pool[call->handle];
+	CURL	   *easy = call->client->pool[call->handle];
 
 	if (easy)
 	{
-		curl_multi_remove_handle(ddb_multi, easy);
+		curl_multi_remove_handle(call->client->multi, easy);
 		/* Leave no pointer into memory that is about to go. */
 		curl_easy_setopt(easy, CURLOPT_HTTPHEADER, NULL);
 		curl_easy_setopt(easy, CURLOPT_WRITEDATA, NULL);
@@ -780,6 +825,14 @@ ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries)
 	res->body_len = att->response.len;
 	res->uncertain = call->uncertain;
 
+	/* A web page, not DynamoDB: raised by ddb_raise_failed. */
+	if (att->status >= 200 && att->status < 300 && ddb_not_dynamodb(att))
+	{
+		pfree(res);
+		call->state = DDB_CALL_FAILED;
+		return false;
+	}
+
 	if (att->status >= 200 && att->status < 300)
 	{
 		req->response = res;
@@ -788,6 +841,24 @@ ddb_judge(const AwsConfig *cfg, DdbCall *call, int max_retries)
 	}
 
 	ddb_parse_error_body(cfg, att, &type, &message);
+
+	/*
+	 * Temporary credentials that expired under us: fetch them again and
+	 * send the request once more.  DynamoDB refused it before running it,
+	 * so this is safe for every request.  Only the first call to notice
+	 * makes the provider fetch; the others sign with what it got.
+	 */
+	if (type && strcmp(type, "ExpiredTokenException") == 0 &&
+		cfg->credentials != NULL && !call->refreshed &&
+		aws_credentials_expired(cfg->credentials,
+								att->credentials_generation))
+	{
+		call->refreshed = true;
+		pfree(res);
+		call->not_before = 0;
+		call->state = DDB_CALL_WAITING;
+		return true;
+	}
 
 	if (type && ddb_type_in(type, req->accepted_errors))
 	{
@@ -887,18 +958,50 @@ ddb_raise_failed(const AwsConfig *cfg, const DdbEndpoint *ep, DdbCall *call)
 				 call->maybe_applied ?
 				 errhint("The request may have taken effect in DynamoDB.") :
 				 errhint("Something between the server and DynamoDB damages its answers.")));
+	if (ddb_not_dynamodb(att))
+		ddb_raise_not_dynamodb(ep, att);
 	ddb_parse_error_body(cfg, att, &type, &message);
-	ddb_raise_http(ep, att->status, type, message, call->attempts,
+	ddb_raise_http(cfg, ep, att->status, type, message, call->attempts,
 				   call->maybe_applied);
 }
 
 /*
- * Create the backend's multi handle on first use.  It keeps up to
+ * Whether an answer is a web page rather than DynamoDB's JSON: its type
+ * says HTML, or its body starts with "<".  A wrong endpoint (a web server,
+ * a captive portal, a proxy's error page) answers so.
+ */
+static bool
+ddb_not_dynamodb(const DdbAttempt *att)
+{
+	const char *p = att->response.data;
+
+	if (strstr(att->content_type, "html") != NULL)
+		return true;
+	if (p == NULL)
+		return false;
+	for (size_t i = 0; i < att->response.len && i < 512; i++)
+	{
+		if (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')
+			continue;
+		return p[i] == '<';
+	}
+	return false;
+}
+
+/* The client a config names, or the backend's default one. */
+static AwsClient *
+ddb_client(const AwsConfig *cfg)
+{
+	return cfg->client ? cfg->client : &ddb_default_client;
+}
+
+/*
+ * Create a client's multi handle on first use.  It keeps up to
  * AWS_MAX_CONCURRENCY idle connections, whatever number of easy handles
  * happens to be attached.
  */
 static void
-ddb_curl_ensure(void)
+ddb_curl_ensure(AwsClient *client)
 {
 	if (!ddb_curl_global_done)
 	{
@@ -909,31 +1012,31 @@ ddb_curl_ensure(void)
 		ddb_curl_global_done = true;
 	}
 
-	if (ddb_multi == NULL)
+	if (client->multi == NULL)
 	{
-		ddb_multi = curl_multi_init();
-		if (ddb_multi == NULL)
+		client->multi = curl_multi_init();
+		if (client->multi == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_OUT_OF_MEMORY),
 					 errmsg("out of memory"),
 					 errdetail("Failed on creating a libcurl multi handle.")));
-		if (curl_multi_setopt(ddb_multi, CURLMOPT_MAXCONNECTS,
+		if (curl_multi_setopt(client->multi, CURLMOPT_MAXCONNECTS,
 							  (long) AWS_MAX_CONCURRENCY) != CURLM_OK)
 			elog(ERROR, "could not set libcurl option CURLMOPT_MAXCONNECTS");
 	}
 }
 
 /*
- * The easy handle of pool slot, created on first use.  Options that never
- * change are set here; per-request ones in ddb_start.
+ * The easy handle of a client's pool slot, created on first use.  Options
+ * that never change are set here; per-request ones in ddb_start.
  */
 static CURL *
-ddb_handle(int slot)
+ddb_handle(AwsClient *client, int slot)
 {
 	CURL	   *volatile easy;
 
-	if (ddb_pool[slot] != NULL)
-		return ddb_pool[slot];
+	if (client->pool[slot] != NULL)
+		return client->pool[slot];
 
 	easy = curl_easy_init();
 	if (easy == NULL)
@@ -947,7 +1050,7 @@ ddb_handle(int slot)
 	{
 		/* Signals belong to the backend (SIGALRM is statement_timeout's). */
 		ddb_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-		ddb_setopt(easy, CURLOPT_ERRORBUFFER, ddb_errbufs[slot]);
+		ddb_setopt(easy, CURLOPT_ERRORBUFFER, client->errbufs[slot]);
 		ddb_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
 		ddb_setopt(easy, CURLOPT_TCP_NODELAY, 1L);
 		ddb_setopt(easy, CURLOPT_NOPROGRESS, 1L);
@@ -957,6 +1060,11 @@ ddb_handle(int slot)
 #if LIBCURL_VERSION_NUM >= 0x075500
 		ddb_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
 #endif
+		/* Count the client's connections. */
+		ddb_setopt(easy, CURLOPT_OPENSOCKETFUNCTION, ddb_open_socket_cb);
+		ddb_setopt(easy, CURLOPT_OPENSOCKETDATA, client);
+		ddb_setopt(easy, CURLOPT_CLOSESOCKETFUNCTION, ddb_close_socket_cb);
+		ddb_setopt(easy, CURLOPT_CLOSESOCKETDATA, client);
 	}
 	PG_CATCH();
 	{
@@ -964,30 +1072,140 @@ ddb_handle(int slot)
 		PG_RE_THROW();
 	}
 	PG_END_TRY();
-	ddb_pool[slot] = easy;
+	client->pool[slot] = easy;
 	return easy;
 }
 
+/* libcurl's socket callbacks: open and close a socket, and count it. */
+static curl_socket_t
+ddb_open_socket_cb(void *clientp, curlsocktype purpose,
+				   struct curl_sockaddr *address)
+{
+	curl_socket_t fd = socket(address->family, address->socktype,
+							  address->protocol);
+
+	if (fd != CURL_SOCKET_BAD)
+		((AwsClient *) clientp)->open_sockets++;
+	return fd;
+}
+
+static int
+ddb_close_socket_cb(void *clientp, curl_socket_t item)
+{
+	((AwsClient *) clientp)->open_sockets--;
+	return close(item);
+}
+
 /*
- * Forget the backend's handles, closing their connections.  Never raises,
+ * Forget a client's handles, closing their connections.  Never raises,
  * so it is safe in PG_FINALLY.
  */
 static void
-ddb_curl_discard(void)
+ddb_curl_discard(AwsClient *client)
 {
 	for (int i = 0; i < AWS_MAX_CONCURRENCY; i++)
 	{
-		if (ddb_pool[i])
+		if (client->pool[i])
 		{
-			if (ddb_multi)
-				curl_multi_remove_handle(ddb_multi, ddb_pool[i]);
-			curl_easy_cleanup(ddb_pool[i]);
+			if (client->multi)
+				curl_multi_remove_handle(client->multi, client->pool[i]);
+			curl_easy_cleanup(client->pool[i]);
 		}
-		ddb_pool[i] = NULL;
+		client->pool[i] = NULL;
 	}
-	if (ddb_multi)
-		curl_multi_cleanup(ddb_multi);
-	ddb_multi = NULL;
+	if (client->multi)
+		curl_multi_cleanup(client->multi);
+	client->multi = NULL;
+}
+
+/* A client with no connection yet; the contract is in aws_client.h. */
+AwsClient *
+aws_client_create(MemoryContext cxt)
+{
+	return MemoryContextAllocZero(cxt, sizeof(AwsClient));
+}
+
+/* Close a client's connections and free it.  Never raises. */
+void
+aws_client_destroy(AwsClient *client)
+{
+	if (client == NULL)
+		return;
+	ddb_curl_discard(client);
+	pfree(client);
+}
+
+void
+aws_client_stats(const AwsClient *client, long *requests,
+				 int *open_connections)
+{
+	*requests = client->requests;
+	*open_connections = client->open_sockets;
+}
+
+/*
+ * The DNS suffix of a region's endpoints.  China's regions live apart, as
+ * do the isolated ones of the US government.
+ */
+const char *
+aws_dns_suffix(const char *region)
+{
+	if (region == NULL)
+		return "amazonaws.com";
+	if (strncmp(region, "cn-", 3) == 0)
+		return "amazonaws.com.cn";
+	if (strncmp(region, "us-isob-", 8) == 0)
+		return "sc2s.sgov.gov";
+	if (strncmp(region, "us-iso-", 7) == 0)
+		return "c2s.ic.gov";
+	return "amazonaws.com";
+}
+
+/*
+ * TLS and proxy options of one transfer; the contract is in aws_client.h.
+ * libcurl verifies by default; saying so keeps a reused handle honest, as
+ * does setting the CA certificates back to libcurl's defaults.
+ * An empty CURLOPT_PROXY is libcurl's way to ignore http_proxy and
+ * friends; with an explicit proxy an empty CURLOPT_NOPROXY ignores
+ * no_proxy too, so that the option alone decides.
+ */
+void
+aws_curl_transport_options(void *handle, const char *ca_file,
+						   const char *proxy)
+{
+	CURL	   *easy = (CURL *) handle;
+
+	ddb_setopt(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	ddb_setopt(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	if (ca_file != NULL)
+	{
+		/* The file replaces the system's certificates. */
+		ddb_setopt(easy, CURLOPT_CAINFO, ca_file);
+		ddb_setopt(easy, CURLOPT_CAPATH, NULL);
+	}
+	else
+	{
+		/* libcurl's built-in defaults, which a NULL would clear */
+		curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+		ddb_setopt(easy, CURLOPT_CAINFO, v->cainfo);
+		ddb_setopt(easy, CURLOPT_CAPATH, v->capath);
+	}
+	if (proxy == NULL)
+	{
+		ddb_setopt(easy, CURLOPT_PROXY, "");
+		ddb_setopt(easy, CURLOPT_NOPROXY, NULL);
+	}
+	else if (strcmp(proxy, AWS_PROXY_ENVIRONMENT) == 0)
+	{
+		ddb_setopt(easy, CURLOPT_PROXY, NULL);
+		ddb_setopt(easy, CURLOPT_NOPROXY, NULL);
+	}
+	else
+	{
+		ddb_setopt(easy, CURLOPT_PROXY, proxy);
+		ddb_setopt(easy, CURLOPT_NOPROXY, "");
+	}
 }
 
 /*
@@ -1008,18 +1226,23 @@ ddb_header_append(struct curl_slist *list, const char *line)
 
 /*
  * Add X-Amz-Date, X-Amz-Security-Token and Authorization to headers, and
- * copy the signature into signature[65].  The Authorization line is built in
- * malloc'd memory that is wiped, and no error is raised while the signer's
- * strings are held.
+ * copy the signature into the attempt, with the generation of the keys.
+ * The keys are the provider's when the config has one (which may fetch
+ * them now).  The Authorization line is built in malloc'd memory that is
+ * wiped, and no error is raised while the signer's strings are held.
  */
 static struct curl_slist *
 ddb_sign(const AwsConfig *cfg, const DdbEndpoint *ep, const char *operation,
 		 const char *body, size_t body_len, struct curl_slist *headers,
-		 char *signature)
+		 DdbAttempt *att)
 {
 	char		amz_date[17];
 	char	   *target = psprintf(DDB_TARGET_PREFIX "%s", operation);
-	bool		has_token = cfg->session_token && cfg->session_token[0];
+	const char *key_id = cfg->access_key_id;
+	const char *secret = cfg->secret_access_key;
+	const char *token = cfg->session_token;
+	bool		has_token;
+	char	   *signature = att->signature;
 	SigV4Header signed_headers[5];
 	SigV4Request request;
 	SigV4Credentials credentials;
@@ -1028,6 +1251,31 @@ ddb_sign(const AwsConfig *cfg, const DdbEndpoint *ep, const char *operation,
 	char	   *line;
 	size_t		linelen;
 	int			n = 0;
+
+	if (cfg->credentials != NULL)
+	{
+		const AwsCredentials *creds = aws_credentials_get(cfg->credentials);
+
+		key_id = creds->access_key_id;
+		secret = creds->secret_access_key;
+		token = creds->session_token;
+		att->credentials_generation =
+			aws_credentials_generation(cfg->credentials);
+	}
+	has_token = token && token[0];
+
+	/*
+	 * A line break in a key would add a header of its own.  Validation
+	 * refuses such options, and fetched keys are checked, so this is only
+	 * for user mappings made before that.
+	 */
+	if (!aws_credentials_printable(key_id) ||
+		!aws_credentials_printable(secret) ||
+		(has_token && !aws_credentials_printable(token)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+				 errmsg("AWS credentials contain a character that cannot be sent"),
+				 errdetail("Access key ids, secret keys and session tokens are printable ASCII without spaces.")));
 
 	/* Signed again on each attempt: a retry may cross a clock second. */
 	sigv4_format_date(time(NULL), amz_date);
@@ -1043,7 +1291,7 @@ ddb_sign(const AwsConfig *cfg, const DdbEndpoint *ep, const char *operation,
 	if (has_token)
 	{
 		signed_headers[n].name = "x-amz-security-token";
-		signed_headers[n++].value = cfg->session_token;
+		signed_headers[n++].value = token;
 	}
 
 	request.method = "POST";
@@ -1054,17 +1302,16 @@ ddb_sign(const AwsConfig *cfg, const DdbEndpoint *ep, const char *operation,
 	request.payload = body;
 	request.payload_len = body_len;
 
-	credentials.access_key_id = cfg->access_key_id ? cfg->access_key_id : "";
-	credentials.secret_access_key =
-		cfg->secret_access_key ? cfg->secret_access_key : "";
-	credentials.session_token = has_token ? cfg->session_token : NULL;
+	credentials.access_key_id = key_id ? key_id : "";
+	credentials.secret_access_key = secret ? secret : "";
+	credentials.session_token = has_token ? token : NULL;
 
 	headers = ddb_header_append(headers,
 								psprintf("X-Amz-Date: %s", amz_date));
 	if (has_token)
 	{
 		/* A token can be long; curl copies the line, we wipe ours. */
-		line = psprintf("X-Amz-Security-Token: %s", cfg->session_token);
+		line = psprintf("X-Amz-Security-Token: %s", token);
 		appended = curl_slist_append(headers, line);
 		explicit_bzero(line, strlen(line));
 		pfree(line);
@@ -1370,8 +1617,7 @@ ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
 									  strlen(p.message));
 	}
 	else
-		*message = ddb_clean_text(cfg, att, att->response.data,
-								  Min(len, DDB_MAX_QUOTED));
+		*message = ddb_clean_text(cfg, att, att->response.data, len);
 }
 
 /*
@@ -1380,8 +1626,11 @@ ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
  * errors from AWS can quote the canonical request, which carries the session
  * token, after a blank line, and the Authorization header with the key id
  * and signature, so that part is cut and the rest is scrubbed of every
- * credential we sent.  Strings shorter than 4 bytes are no real credential
- * and are left alone, lest a test key "a" blank out every letter a.
+ * credential we sent (the provider's current and previous keys too).
+ * Scrubbing comes before shortening, or a credential cut in two at the
+ * limit would survive in part.  Strings shorter than 4 bytes are no real
+ * credential and are left alone, lest a test key "a" blank out every
+ * letter a.
  */
 static char *
 ddb_clean_text(const AwsConfig *cfg, const DdbAttempt *att,
@@ -1389,16 +1638,20 @@ ddb_clean_text(const AwsConfig *cfg, const DdbAttempt *att,
 {
 	char	   *s = pnstrdup(text, len);
 	char	   *cut;
-	const char *secrets[4];
+	const char *secrets[4 + AWS_CREDENTIALS_MAX_SECRETS];
+	int			nsecrets = 0;
 
 	if ((cut = strstr(s, "\n\n")) != NULL)
 		*cut = '\0';
 
-	secrets[0] = cfg->secret_access_key;
-	secrets[1] = cfg->session_token;
-	secrets[2] = cfg->access_key_id;
-	secrets[3] = att->signature;
-	for (int i = 0; i < (int) lengthof(secrets); i++)
+	secrets[nsecrets++] = cfg->secret_access_key;
+	secrets[nsecrets++] = cfg->session_token;
+	secrets[nsecrets++] = cfg->access_key_id;
+	secrets[nsecrets++] = att->signature;
+	if (cfg->credentials != NULL)
+		nsecrets += aws_credentials_secrets(cfg->credentials,
+											secrets + nsecrets);
+	for (int i = 0; i < nsecrets; i++)
 	{
 		const char *secret = secrets[i];
 		size_t		secretlen = secret ? strlen(secret) : 0;
@@ -1489,15 +1742,20 @@ ddb_wait_until(TimestampTz until)
 	}
 }
 
-/* text, ending with a full stop unless it already ends a sentence. */
+/*
+ * text, ending with a full stop unless it already ends a sentence; AWS ends
+ * some of its messages with a space.
+ */
 static const char *
 ddb_sentence(const char *text)
 {
 	size_t		len = strlen(text);
 
+	while (len > 0 && text[len - 1] == ' ')
+		len--;
 	if (len > 0 && strchr(".!?", text[len - 1]))
-		return text;
-	return psprintf("%s.", text);
+		return pnstrdup(text, len);
+	return psprintf("%.*s.", (int) len, text);
 }
 
 /* " The request was attempted N times." after retries, for error details. */
@@ -1507,6 +1765,33 @@ ddb_attempts_note(int attempts)
 	if (attempts <= 1)
 		return "";
 	return psprintf(" The request was attempted %d times.", attempts);
+}
+
+/*
+ * Whether requests to ep go through a proxy: an explicit one, or one of
+ * the environment's when the config lets libcurl read it (no_proxy aside).
+ */
+static bool
+ddb_proxy_in_use(const AwsConfig *cfg, const DdbEndpoint *ep)
+{
+	bool		https = strncmp(ep->display, "https:", 6) == 0;
+	static const char *const http_vars[] = {"http_proxy", "all_proxy",
+	"ALL_PROXY", NULL};
+	static const char *const https_vars[] = {"https_proxy", "HTTPS_PROXY",
+	"all_proxy", "ALL_PROXY", NULL};
+
+	if (cfg->proxy == NULL)
+		return false;
+	if (strcmp(cfg->proxy, AWS_PROXY_ENVIRONMENT) != 0)
+		return true;
+	for (const char *const *v = https ? https_vars : http_vars; *v; v++)
+	{
+		const char *value = getenv(*v);
+
+		if (value && value[0])
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -1525,6 +1810,43 @@ ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
 	const char *why = att->errbuf[0] ? att->errbuf :
 		curl_easy_strerror(att->result);
 	const char *note = ddb_attempts_note(attempts);
+
+	/* TLS: say which part failed, and what to do about it. */
+	if (att->result == CURLE_PEER_FAILED_VERIFICATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not verify the TLS certificate of %s",
+						ep->display),
+				 errdetail("%s", ddb_sentence(why)),
+				 cfg->ca_file ?
+				 errhint("The certificate must be signed by a CA of the server's ca_file option, and name the endpoint's host.") :
+				 errhint("The certificate must be signed by a CA the system trusts, and name the endpoint's host; the server option ca_file names other CA certificates.")));
+	if (att->result == CURLE_SSL_CACERT_BADFILE)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not load CA certificates from \"%s\"",
+						cfg->ca_file ? cfg->ca_file : "(libcurl's default)"),
+				 errdetail("%s", ddb_sentence(why)),
+				 errhint("The server option ca_file must name a PEM file of CA certificates that the database server can read.")));
+	if (att->result == CURLE_SSL_CONNECT_ERROR && !att->sent)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("TLS handshake with %s failed", ep->display),
+				 errdetail("%s%s", ddb_sentence(why), note),
+				 errhint("Check that the endpoint speaks https on that port; a plain http endpoint needs an http:// URL.")));
+	if (att->result == CURLE_COULDNT_RESOLVE_PROXY ||
+		(ddb_proxy_in_use(cfg, ep) && !att->sent &&
+		 (att->result == CURLE_COULDNT_CONNECT ||
+		  att->result == CURLE_RECV_ERROR)))
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+				 errmsg("could not connect to DynamoDB at %s through a proxy",
+						ep->display),
+				 errdetail("%s%s", ddb_sentence(why), note),
+				 (cfg->proxy == NULL ||
+				  strcmp(cfg->proxy, AWS_PROXY_ENVIRONMENT) == 0) ?
+				 errhint("The proxy comes from the http_proxy, https_proxy and no_proxy variables of the database server's environment (server option proxy 'environment').") :
+				 errhint("Check the proxy option of the server.")));
 
 	if (!att->sent)
 		ereport(ERROR,
@@ -1568,11 +1890,14 @@ ddb_raise_transport(const AwsConfig *cfg, const DdbEndpoint *ep,
  * tells clients to try again later, as for a lost server.
  */
 static void
-ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
-			   const char *message, int attempts, bool maybe_applied)
+ddb_raise_http(const AwsConfig *cfg, const DdbEndpoint *ep, long status,
+			   const char *type, const char *message, int attempts,
+			   bool maybe_applied)
 {
 	StringInfoData detail;
 	const char *note = ddb_attempts_note(attempts);
+	const char *source = cfg->credentials ?
+		aws_credentials_source(cfg->credentials) : NULL;
 
 	initStringInfo(&detail);
 	if (type)
@@ -1584,6 +1909,30 @@ ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
 	else
 		appendStringInfoChar(&detail, '.');
 	appendStringInfoString(&detail, note);
+
+	/*
+	 * A signature scoped to the wrong region is refused as a bad signature,
+	 * although the keys are fine: DynamoDB at that endpoint lives in
+	 * another region.
+	 */
+	if (type && strcmp(type, "InvalidSignatureException") == 0 && message &&
+		strstr(message, "scoped to a valid region") != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("DynamoDB at %s refused the region \"%s\"",
+						ep->display, cfg->region),
+				 errdetail("%s", detail.data),
+				 errhint("The region is likely wrong, not the keys: set the server's region option to the region of the endpoint, or leave endpoint unset to use the region's own.")));
+
+	/* Keys from the host, not from SQL: the hint says where to look. */
+	if (type && ddb_type_in(type, ddb_auth_errors) && source != NULL &&
+		aws_credentials_from_host(cfg->credentials))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_AUTHORIZATION_SPECIFICATION),
+				 errmsg("DynamoDB rejected the credentials"),
+				 errdetail("%s The credentials came from the %s of the database server's host.",
+						   detail.data, source),
+				 errhint("Check the AWS identity of the database server's host, or put keys in the user mapping.")));
 
 	if (type && ddb_type_in(type, ddb_auth_errors))
 		ereport(ERROR,
@@ -1604,8 +1953,12 @@ ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
 	if (type && strcmp(type, "ResourceNotFoundException") == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_TABLE_NOT_FOUND),
-				 errmsg("DynamoDB table not found"),
-				 errdetail("%s", detail.data),
+				 cfg->table ?
+				 errmsg("DynamoDB table \"%s\" not found in region \"%s\"",
+						cfg->table, cfg->region) :
+				 errmsg("DynamoDB table not found in region \"%s\"",
+						cfg->region),
+				 errdetail("%s The endpoint is %s.", detail.data, ep->display),
 				 errhint("Check the table option of the foreign table and the region and endpoint options of the server.")));
 
 	if (type && strcmp(type, "TransactionConflictException") == 0)
@@ -1635,4 +1988,22 @@ ddb_raise_http(const DdbEndpoint *ep, long status, const char *type,
 			 errmsg("DynamoDB rejected the request"),
 			 errdetail("%s", detail.data)));
 	pg_unreachable();
+}
+
+/*
+ * Raise an answer that is a web page: the endpoint is some web server,
+ * not DynamoDB.  The page itself is left out; it tells nothing useful
+ * and can be long.
+ */
+static void
+ddb_raise_not_dynamodb(const DdbEndpoint *ep, const DdbAttempt *att)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_UNABLE_TO_ESTABLISH_CONNECTION),
+			 errmsg("the endpoint %s is not DynamoDB", ep->display),
+			 errdetail("It answered HTTP status %ld with a web page (%s) where DynamoDB answers JSON.",
+					   att->status,
+					   att->content_type[0] ? att->content_type :
+					   "no content type"),
+			 errhint("Check the endpoint option of the server; for AWS itself, leave it unset and set the region.")));
 }

@@ -12,6 +12,14 @@
 #ifndef AWS_CLIENT_H
 #define AWS_CLIENT_H
 
+struct AwsCredentialProvider;
+
+/*
+ * A client: the libcurl handles, their kept-alive connections and counters.
+ * Each one is independent of the others; see aws_client_create.
+ */
+typedef struct AwsClient AwsClient;
+
 typedef struct AwsConfig
 {
 	const char *region;			/* "us-east-1" */
@@ -23,7 +31,25 @@ typedef struct AwsConfig
 	int			connect_timeout_ms;
 	int			request_timeout_ms;
 	int			max_retries;	/* retries after the first attempt */
+	const char *table;			/* the DynamoDB table, for messages; or NULL */
+	const char *ca_file;		/* CA certificates for https; NULL: the
+								 * system's */
+	const char *proxy;			/* NULL: no proxy, whatever the environment
+								 * says; AWS_PROXY_ENVIRONMENT: libcurl's
+								 * http_proxy, https_proxy, no_proxy; else a
+								 * proxy URL */
+	AwsClient  *client;			/* NULL: the backend's default client */
+
+	/*
+	 * Where the keys come from: NULL means the three strings above; else
+	 * the provider's, fetched as needed and fetched again once when
+	 * DynamoDB says the token expired.
+	 */
+	struct AwsCredentialProvider *credentials;
 } AwsConfig;
+
+/* AwsConfig.proxy value that lets libcurl read the proxy environment. */
+#define AWS_PROXY_ENVIRONMENT	"environment"
 
 /* Counters a caller may keep per scan, for EXPLAIN ANALYZE. */
 typedef struct AwsCallStats
@@ -127,5 +153,30 @@ extern void aws_backoff_wait(int retry, bool throttled);
 
 /* Most requests aws_dynamodb_call_many keeps in flight at once. */
 #define AWS_MAX_CONCURRENCY		32
+
+/*
+ * A client with no connection yet, allocated in cxt, which must outlive it.
+ * aws_client_destroy closes its connections (and never raises).
+ */
+extern AwsClient *aws_client_create(MemoryContext cxt);
+extern void aws_client_destroy(AwsClient *client);
+
+/* HTTP requests the client sent, and its connections open now. */
+extern void aws_client_stats(const AwsClient *client, long *requests,
+							 int *open_connections);
+
+/*
+ * The DNS suffix of a region's AWS endpoints: "amazonaws.com.cn" for the
+ * China regions, "amazonaws.com" for most.
+ */
+extern const char *aws_dns_suffix(const char *region);
+
+/*
+ * Set the TLS and proxy options on a libcurl easy handle (a CURL *): peer
+ * and host verification always on, ca_file when not NULL, and the proxy as
+ * AwsConfig.proxy says.  For the credential endpoints too.
+ */
+extern void aws_curl_transport_options(void *easy, const char *ca_file,
+									   const char *proxy);
 
 #endif							/* AWS_CLIENT_H */

@@ -11,7 +11,10 @@
  */
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "access/reloptions.h"
+#include "catalog/pg_authid.h"
 #include "catalog/pg_foreign_server.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_user_mapping.h"
@@ -19,9 +22,13 @@
 #include "foreign/foreign.h"
 #include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/acl.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 
+#include "connection.h"
+#include "credentials.h"
 #include "option.h"
 
 typedef enum DsOptionKind
@@ -36,7 +43,12 @@ typedef enum DsOptionKind
 	DS_OPT_POSITIVE,			/* integer >= 1 */
 	DS_OPT_INSERT_MODE,			/* 'create' or 'put' */
 	DS_OPT_WRITE_MODE,			/* 'transaction' or 'single' */
-	DS_OPT_SEGMENTS				/* Scan segments: 1 to 64 */
+	DS_OPT_SEGMENTS,			/* Scan segments: 1 to 64 */
+	DS_OPT_CREDENTIALS,			/* 'user_mapping' or 'chain' (superuser) */
+	DS_OPT_PROFILE,				/* a profile of the shared AWS files */
+	DS_OPT_CA_FILE,				/* an absolute path (superuser) */
+	DS_OPT_PROXY,				/* a proxy URL or 'environment' */
+	DS_OPT_KEY					/* a credential: printable ASCII */
 } DsOptionKind;
 
 typedef struct DsOption
@@ -58,10 +70,14 @@ static const DsOption ds_options[] = {
 	{"scan_segments", ForeignServerRelationId, DS_OPT_SEGMENTS},
 	{"batch_size", ForeignServerRelationId, DS_OPT_POSITIVE},
 	{"write_mode", ForeignServerRelationId, DS_OPT_WRITE_MODE},
+	{"credentials", ForeignServerRelationId, DS_OPT_CREDENTIALS},
+	{"profile", ForeignServerRelationId, DS_OPT_PROFILE},
+	{"ca_file", ForeignServerRelationId, DS_OPT_CA_FILE},
+	{"proxy", ForeignServerRelationId, DS_OPT_PROXY},
 
-	{"access_key_id", UserMappingRelationId, DS_OPT_STRING},
-	{"secret_access_key", UserMappingRelationId, DS_OPT_STRING},
-	{"session_token", UserMappingRelationId, DS_OPT_STRING},
+	{"access_key_id", UserMappingRelationId, DS_OPT_KEY},
+	{"secret_access_key", UserMappingRelationId, DS_OPT_KEY},
+	{"session_token", UserMappingRelationId, DS_OPT_KEY},
 
 	{"table", ForeignTableRelationId, DS_OPT_TABLE_NAME},
 	{"partition", ForeignTableRelationId, DS_OPT_STRING},
@@ -81,7 +97,8 @@ static const DsOption ds_options[] = {
 static const DsOption *find_option(const char *name, Oid context);
 static void check_option_value(const DsOption *opt, DefElem *def);
 static bool is_region_name(const char *s);
-static bool is_http_url(const char *s);
+static const char *url_problem(const char *s, bool proxy);
+static bool option_credentials_chain(DefElem *def);
 static bool is_table_name(const char *s);
 static int	option_ms(DefElem *def);
 static int	option_count(DefElem *def);
@@ -89,6 +106,7 @@ static int	option_segments(DefElem *def);
 static int	option_positive(DefElem *def);
 static DsInsertMode option_insert_mode(DefElem *def);
 static DsWriteMode option_write_mode(DefElem *def);
+static UserMapping *find_user_mapping(Oid userid, ForeignServer *server);
 
 PG_FUNCTION_INFO_V1(dynastore_fdw_validator);
 
@@ -165,6 +183,12 @@ find_option(const char *name, Oid context)
 	return NULL;
 }
 
+/*
+ * Check one value.  Values end up in HTTP headers and URLs, so a control
+ * character (a line break would start a header of its own) is refused in
+ * every option, and credentials must be printable ASCII; neither message
+ * echoes the value.
+ */
 static void
 check_option_value(const DsOption *opt, DefElem *def)
 {
@@ -172,11 +196,56 @@ check_option_value(const DsOption *opt, DefElem *def)
 	const char *problem = NULL;
 	const char *hint = NULL;
 
+	for (const char *c = value; *c; c++)
+	{
+		if ((unsigned char) *c < 0x20 || *c == 0x7f)
+			ereport(ERROR,
+					(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+					 errmsg("invalid value for option \"%s\"", opt->name),
+					 errdetail("The value contains a control character (byte 0x%02x).",
+							   (unsigned char) *c),
+					 errhint("Option values go into HTTP requests, where control characters such as line breaks are not allowed.")));
+	}
+
 	switch (opt->kind)
 	{
 		case DS_OPT_STRING:
 			if (value[0] == '\0')
 				problem = "The value must not be empty.";
+			break;
+		case DS_OPT_KEY:
+			if (value[0] == '\0')
+				problem = "The value must not be empty.";
+			else if (!aws_credentials_printable(value))
+				problem = "AWS keys and tokens are printable ASCII without spaces.";
+			break;
+		case DS_OPT_CREDENTIALS:
+			if (option_credentials_chain(def) && !superuser())
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("only a superuser can set option \"credentials\" to \"chain\""),
+						 errdetail("The chain gives the server the AWS identity of the database server's host."),
+						 errhint("Ask a superuser to create or alter the server, or put access_key_id and secret_access_key in your user mapping.")));
+			break;
+		case DS_OPT_PROFILE:
+			if (value[0] == '\0' || strlen(value) > 128 ||
+				strpbrk(value, "[] \t") != NULL)
+				problem = "A profile name has 1 to 128 characters, without spaces or brackets.";
+			break;
+		case DS_OPT_CA_FILE:
+			if (!superuser() &&
+				!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
+				ereport(ERROR,
+						(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+						 errmsg("only a superuser or a member of pg_read_server_files can set option \"ca_file\""),
+						 errdetail("The database server reads the file.")));
+			if (value[0] != '/')
+				problem = "The value must be an absolute path.";
+			break;
+		case DS_OPT_PROXY:
+			if (strcmp(value, AWS_PROXY_ENVIRONMENT) != 0 &&
+				(problem = url_problem(value, true)) != NULL)
+				hint = "Give a URL such as \"http://proxy.example.com:3128\", or \"environment\" to use the http_proxy, https_proxy and no_proxy variables of the database server's environment.";
 			break;
 		case DS_OPT_REGION:
 			if (!is_region_name(value))
@@ -186,11 +255,8 @@ check_option_value(const DsOption *opt, DefElem *def)
 			}
 			break;
 		case DS_OPT_ENDPOINT:
-			if (!is_http_url(value))
-			{
-				problem = "The value is not an http or https URL.";
+			if ((problem = url_problem(value, false)) != NULL)
 				hint = "Give a URL such as \"https://dynamodb.eu-west-1.amazonaws.com\" or \"http://127.0.0.1:8000\".";
-			}
 			break;
 		case DS_OPT_TABLE_NAME:
 			if (!is_table_name(value))
@@ -225,8 +291,7 @@ check_option_value(const DsOption *opt, DefElem *def)
 	if (problem)
 	{
 		/* never echo a credential back */
-		bool		secret = (strcmp(opt->name, "secret_access_key") == 0 ||
-							  strcmp(opt->name, "session_token") == 0);
+		bool		secret = (opt->kind == DS_OPT_KEY);
 
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
@@ -264,24 +329,100 @@ is_region_name(const char *s)
 	return *p == '\0' && strlen(s) <= 32;
 }
 
-static bool
-is_http_url(const char *s)
+/*
+ * Why s is not a URL that libcurl can be given for DynamoDB (proxy false:
+ * http or https, a path allowed) or for a proxy (http, https or socks,
+ * nothing after the port); NULL when it is one.  The host must be a name,
+ * an IPv4 address or a bracketed IPv6 address, the port 1 to 65535; a
+ * user:password@ is refused, since messages show the URL.
+ */
+static const char *
+url_problem(const char *s, bool proxy)
 {
-	const char *host;
-	const char *p;
+	static const char *const endpoint_schemes[] = {"http://", "https://", NULL};
+	static const char *const proxy_schemes[] = {
+		"http://", "https://", "socks4://", "socks4a://", "socks5://",
+		"socks5h://", NULL
+	};
+	const char *const *scheme = proxy ? proxy_schemes : endpoint_schemes;
+	const char *host = NULL;
+	const char *end;
+	const char *port = NULL;
+	size_t		authority;
 
-	if (pg_strncasecmp(s, "http://", 7) == 0)
-		host = s + 7;
-	else if (pg_strncasecmp(s, "https://", 8) == 0)
-		host = s + 8;
+	for (; *scheme; scheme++)
+		if (pg_strncasecmp(s, *scheme, strlen(*scheme)) == 0)
+			host = s + strlen(*scheme);
+	if (host == NULL)
+		return proxy ? "The value is not an http, https or socks URL." :
+			"The value is not an http or https URL.";
+	for (const char *p = host; *p; p++)
+		if (*p <= ' ' || *p == '?' || *p == '#' || *p == '@' || *p == '\\')
+			return *p == '@' ?
+				"The URL must not hold a user name or password." :
+				"The URL must not hold spaces, \"?\", \"#\" or \"\\\".";
+	authority = strcspn(host, "/");
+	if (authority == 0 || *host == ':')
+		return "The URL has no host name.";
+	if (proxy && host[authority] == '/' && host[authority + 1] != '\0')
+		return "A proxy URL has no path.";
+
+	if (*host == '[')
+	{
+		end = memchr(host, ']', authority);
+		if (end == NULL || end == host + 1)
+			return "The host name is not valid.";
+		for (const char *p = host + 1; p < end; p++)
+			if (!(isxdigit((unsigned char) *p) || *p == ':' || *p == '.'))
+				return "The host name is not valid.";
+		end++;
+	}
 	else
-		return false;
-	if (*host == '\0' || *host == '/' || *host == ':')
-		return false;
-	for (p = host; *p; p++)
-		if (*p <= ' ' || *p == '?' || *p == '#' || *p == '@')
-			return false;
-	return true;
+	{
+		int			label = 0;
+
+		end = host;
+		while (end < host + authority && *end != ':')
+		{
+			if (*end == '.')
+			{
+				if (label == 0)
+					return "The host name is not valid.";
+				label = 0;
+			}
+			else if (isalnum((unsigned char) *end) || *end == '-' ||
+					 *end == '_')
+			{
+				if (++label > 63)
+					return "The host name is not valid.";
+			}
+			else
+				return "The host name is not valid.";
+			end++;
+		}
+		if (end == host || end - host > 253)
+			return "The host name is not valid.";
+	}
+
+	if (end < host + authority)
+	{
+		long		n = 0;
+
+		if (*end != ':')
+			return "The host name is not valid.";
+		port = end + 1;
+		if (port == host + authority)
+			return "The port must be a number from 1 to 65535.";
+		for (const char *p = port; p < host + authority; p++)
+		{
+			if (!isdigit((unsigned char) *p) || n > 65535)
+				return "The port must be a number from 1 to 65535.";
+			n = n * 10 + (*p - '0');
+		}
+		if (n < 1 || n > 65535)
+			return "The port must be a number from 1 to 65535.";
+	}
+	return NULL;
 }
 
 static bool
@@ -388,6 +529,25 @@ option_write_mode(DefElem *def)
 	return DS_WRITE_TRANSACTION;	/* keep compiler quiet */
 }
 
+/* credentials: true for 'chain', false for 'user_mapping'. */
+static bool
+option_credentials_chain(DefElem *def)
+{
+	char	   *value = defGetString(def);
+
+	if (strcmp(value, "chain") == 0)
+		return true;
+	if (strcmp(value, "user_mapping") == 0)
+		return false;
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
+			 errmsg("invalid value for option \"%s\": \"%s\"",
+					def->defname, value),
+			 errdetail("The value must be \"user_mapping\" or \"chain\"."),
+			 errhint("\"user_mapping\" takes the keys of the user mapping; \"chain\" also lets user mappings without keys use the AWS credentials of the database server's host, found as the AWS SDKs find them.")));
+	return false;				/* keep compiler quiet */
+}
+
 /* Scan segments run at once, so keep them to what one backend can drive. */
 static int
 option_segments(DefElem *def)
@@ -435,7 +595,7 @@ ds_get_server_options(ForeignServer *server, Oid userid)
 static DsTableOptions *
 gather_options(ForeignServer *server, Oid userid, List *table_options)
 {
-	UserMapping *mapping = GetUserMapping(userid, server->serverid);
+	UserMapping *mapping = find_user_mapping(userid, server);
 	DsTableOptions *opts = palloc0(sizeof(DsTableOptions));
 	const char *endpoint = NULL;
 	List	   *lists[3];
@@ -504,20 +664,52 @@ gather_options(ForeignServer *server, Oid userid, List *table_options)
 				opts->table = defGetString(def);
 			else if (strcmp(name, "partition") == 0)
 				opts->partition = defGetString(def);
+			else if (strcmp(name, "credentials") == 0)
+				opts->credentials_chain = option_credentials_chain(def);
+			else if (strcmp(name, "profile") == 0)
+				opts->profile = defGetString(def);
+			else if (strcmp(name, "ca_file") == 0)
+				opts->aws.ca_file = defGetString(def);
+			else if (strcmp(name, "proxy") == 0)
+				opts->aws.proxy = defGetString(def);
 		}
 	}
 
 	opts->aws.endpoint = endpoint ? endpoint :
-		psprintf("https://dynamodb.%s.amazonaws.com", opts->aws.region);
+		psprintf("https://dynamodb.%s.%s", opts->aws.region,
+				 aws_dns_suffix(opts->aws.region));
+	opts->aws.table = opts->table;
 
-	if (opts->aws.access_key_id == NULL)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
-				 errmsg("user mapping for server \"%s\" has no AWS credentials",
-						server->servername),
-				 errhint("Set the options access_key_id and secret_access_key of the user mapping.")));
+	/* the client, and the credentials: the mapping's keys or the chain */
+	ds_connection_attach(opts, server, mapping);
 
 	return opts;
+}
+
+/*
+ * The user mapping of userid (or PUBLIC) on server.  PostgreSQL's own
+ * GetUserMapping says only that none was found; this says what to create.
+ */
+static UserMapping *
+find_user_mapping(Oid userid, ForeignServer *server)
+{
+	HeapTuple	tp;
+
+	tp = SearchSysCache2(USERMAPPINGUSERSERVER, ObjectIdGetDatum(userid),
+						 ObjectIdGetDatum(server->serverid));
+	if (!HeapTupleIsValid(tp))
+		tp = SearchSysCache2(USERMAPPINGUSERSERVER,
+							 ObjectIdGetDatum(InvalidOid),
+							 ObjectIdGetDatum(server->serverid));
+	if (!HeapTupleIsValid(tp))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("user mapping not found for user \"%s\", server \"%s\"",
+						GetUserNameFromId(userid, false), server->servername),
+				 errhint("Create one: CREATE USER MAPPING FOR CURRENT_USER SERVER %s OPTIONS (access_key_id '...', secret_access_key '...'); or, if a superuser set the server's option credentials to 'chain', one without options, to use the AWS credentials of the database server's host.",
+						 quote_identifier(server->servername))));
+	ReleaseSysCache(tp);
+	return GetUserMapping(userid, server->serverid);
 }
 
 /* The DynamoDB attribute a column maps to: its option, else its name. */

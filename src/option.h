@@ -53,6 +53,8 @@ typedef struct DsTableOptions
 	DsWriteMode write_mode;
 	Oid			serverid;		/* whose AWS account the writes go to */
 	Oid			userid;			/* of the user mapping used */
+	bool		credentials_chain;	/* server option credentials 'chain' */
+	char	   *profile;		/* server option profile, or NULL */
 	AwsConfig	aws;			/* endpoint, region, credentials, timeouts */
 } DsTableOptions;
 
