@@ -18,6 +18,7 @@ OBJS = \
 	src/sigv4.o \
 	src/pushdown.o \
 	src/ddb_table.o \
+	src/estimate.o \
 	src/import.o \
 	src/helpers.o
 

@@ -38,6 +38,7 @@
 #include "attr_value.h"
 #include "ddb_table.h"
 #include "dynastore_fdw.h"
+#include "estimate.h"
 #include "import.h"
 #include "modify.h"
 #include "option.h"
@@ -55,20 +56,17 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 
 /*
- * Offer the batched key join to the planner, and send each statement's
- * writes when it has finished.
+ * Offer the batched key join to the planner, tell it what a partition
+ * without statistics holds, and send each statement's writes when it has
+ * finished.
  */
 void
 _PG_init(void)
 {
 	ds_batch_join_init();
+	ds_estimate_init();
 	ds_write_buffer_init();
 }
-
-/* Rows assumed in a partition that was never analyzed. */
-#define DS_DEFAULT_ROWS		1000
-/* Items DynamoDB returns in one 1 MB page, for items of about 1 KB. */
-#define DS_ITEMS_PER_PAGE	1000
 
 
 /* One way of reading the foreign table: a DynamoDB operation and its keys. */
@@ -94,6 +92,7 @@ typedef struct DsRelInfo
 	const char *hash_key;		/* the table's key attributes */
 	const char *range_key;
 	DdbTableSchema *schema;		/* NULL when no index could serve */
+	double		items_per_page; /* items a request returns, reading many */
 } DsRelInfo;
 
 static void dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -157,6 +156,7 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	TupleDesc	tupdesc;
 	ListCell   *lc;
 	bool		need_schema = false;
+	DdbTableSchema *schema;
 	int			i;
 
 	/*
@@ -224,15 +224,20 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	 */
 	if (!(need_schema || (info->opts->partition == NULL &&
 						  info->key_quals == NIL && baserel->joininfo != NIL)))
-		(void) ddb_table_schema(&info->opts->aws, info->opts->table, false);
+		schema = ddb_table_schema(&info->opts->aws, info->opts->table, false);
 	else
-		info->schema = ddb_table_schema(&info->opts->aws, info->opts->table,
-										true);
+		schema = info->schema = ddb_table_schema(&info->opts->aws,
+												 info->opts->table, true);
+	info->items_per_page = ds_estimate_items_per_page(info->opts, schema);
 
-	/* rows: from ANALYZE, else the estimated_rows option, else a guess */
+	/*
+	 * rows: from ANALYZE, else the estimated_rows option, else what
+	 * estimate.c assumes of a table never analyzed
+	 */
 	if (baserel->tuples < 0)
 		baserel->tuples = info->opts->estimated_rows >= 0 ?
-			info->opts->estimated_rows : DS_DEFAULT_ROWS;
+			info->opts->estimated_rows :
+			ds_estimate_tuples(info->opts, schema);
 	baserel->rows = clamp_row_est(baserel->tuples *
 								  clauselist_selectivity(root,
 														 baserel->baserestrictinfo,
@@ -338,9 +343,11 @@ static void
 estimate_query(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
 			   double partitions)
 {
+	DsRelInfo  *info = baserel->fdw_private;
+
 	a->items = Max(1, Max(baserel->tuples, 1) *
 				   quals_selectivity(root, a->conds));
-	a->requests = Max(partitions, ceil(a->items / DS_ITEMS_PER_PAGE));
+	a->requests = Max(partitions, ceil(a->items / info->items_per_page));
 }
 
 /*
@@ -453,7 +460,7 @@ candidate_accesses(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
 	{
 		a = new_access(DDB_SCAN, NULL, NIL);
 		a->items = Max(baserel->tuples, 1);
-		a->requests = Max(1, ceil(a->items / DS_ITEMS_PER_PAGE));
+		a->requests = Max(1, ceil(a->items / info->items_per_page));
 		result = lappend(result, a);
 	}
 	return result;
@@ -829,4 +836,26 @@ ds_join_key_qual(PlannerInfo *root, RelOptInfo *rel, RestrictInfo *rinfo,
 			*attnum = kc->attnum;
 	}
 	return kq;
+}
+
+/*
+ * The attnum of a partition's key column (name), unique in the partition,
+ * or InvalidAttrNumber: a table spanning partitions has no unique column.
+ */
+AttrNumber
+ds_rel_key_attnum(RelOptInfo *rel)
+{
+	DsRelInfo  *info = rel->fdw_private;
+	ListCell   *lc;
+
+	if (info->opts->partition == NULL)
+		return InvalidAttrNumber;
+	foreach(lc, info->key_columns)
+	{
+		DsKeyColumn *kc = lfirst(lc);
+
+		if (strcmp(kc->attribute, info->range_key) == 0)
+			return kc->attnum;
+	}
+	return InvalidAttrNumber;
 }
