@@ -19,6 +19,7 @@ OBJS = \
 	src/pushdown.o \
 	src/ddb_table.o \
 	src/estimate.o \
+	src/upper.o \
 	src/import.o \
 	src/helpers.o
 

@@ -44,6 +44,7 @@
 #include "option.h"
 #include "pushdown.h"
 #include "scan.h"
+#include "upper.h"
 #include "write_buffer.h"
 
 /* 18 lets a library name itself and its version (shown by pg_get_loaded_modules) */
@@ -103,6 +104,9 @@ static ForeignScan *dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 									 Oid foreigntableid, ForeignPath *best_path,
 									 List *tlist, List *scan_clauses,
 									 Plan *outer_plan);
+static void dsBeginForeignScan(ForeignScanState *node, int eflags);
+static TupleTableSlot *dsIterateForeignScan(ForeignScanState *node);
+static void dsExplainForeignScan(ForeignScanState *node, ExplainState *es);
 
 PG_FUNCTION_INFO_V1(dynastore_fdw_handler);
 
@@ -114,11 +118,12 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignRelSize = dsGetForeignRelSize;
 	routine->GetForeignPaths = dsGetForeignPaths;
 	routine->GetForeignPlan = dsGetForeignPlan;
-	routine->BeginForeignScan = ds_begin_scan;
-	routine->IterateForeignScan = ds_iterate_scan;
+	routine->GetForeignUpperPaths = ds_get_upper_paths;
+	routine->BeginForeignScan = dsBeginForeignScan;
+	routine->IterateForeignScan = dsIterateForeignScan;
 	routine->ReScanForeignScan = ds_rescan;
 	routine->EndForeignScan = ds_end_scan;
-	routine->ExplainForeignScan = ds_explain_scan;
+	routine->ExplainForeignScan = dsExplainForeignScan;
 	routine->AnalyzeForeignTable = ds_analyze_table;
 
 	routine->AddForeignUpdateTargets = ds_add_update_targets;
@@ -138,6 +143,33 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->ImportForeignSchema = ds_import_foreign_schema;
 
 	PG_RETURN_POINTER(routine);
+}
+
+/* A scan reads a foreign table (scan.c) or counts its records (upper.c). */
+static void
+dsBeginForeignScan(ForeignScanState *node, int eflags)
+{
+	if (ds_is_count_scan(node))
+		ds_count_begin(node, eflags);
+	else
+		ds_begin_scan(node, eflags);
+}
+
+static TupleTableSlot *
+dsIterateForeignScan(ForeignScanState *node)
+{
+	if (ds_is_count_scan(node))
+		return ds_count_iterate(node);
+	return ds_iterate_scan(node);
+}
+
+static void
+dsExplainForeignScan(ForeignScanState *node, ExplainState *es)
+{
+	if (ds_is_count_scan(node))
+		ds_count_explain(node, es);
+	else
+		ds_explain_scan(node, es);
 }
 
 /*
@@ -708,33 +740,20 @@ dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 }
 
 /*
- * Serialize the chosen access into the plan.  The quals it answers are not
- * evaluated again, except by EvalPlanQual (fdw_recheck_quals).
+ * The plan's description of an access to baserel (fdw_private, laid out
+ * as scan.h says) and the values of its key conditions (fdw_exprs).
  */
-static ForeignScan *
-dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
-				 ForeignPath *best_path, List *tlist, List *scan_clauses,
-				 Plan *outer_plan)
+static List *
+access_private(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
+			   List **exprs)
 {
 	DsRelInfo  *info = baserel->fdw_private;
-	DsAccess   *a = linitial(best_path->fdw_private);
 	List	   *retrieved = NIL;
-	List	   *local = NIL;
-	List	   *recheck = NIL;
-	List	   *exprs = NIL;
 	List	   *conds = NIL;
 	List	   *priv;
 	bool		whole_row;
 	ListCell   *lc;
 	int			i;
-
-	if (a->op == DDB_SCAN && !info->opts->allow_scan)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("query on foreign table \"%s\" would scan the whole DynamoDB table \"%s\"",
-						get_rel_name(foreigntableid), info->opts->table),
-				 errdetail("The foreign table has allow_scan set to false."),
-				 errhint("Add a condition on id, name or an index key, or set the option allow_scan to true.")));
 
 	whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber,
 							  info->attrs_used);
@@ -747,33 +766,22 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 			retrieved = lappend_int(retrieved, attno);
 	}
 
-	foreach(lc, scan_clauses)
-	{
-		RestrictInfo *rinfo = lfirst(lc);
-
-		if (rinfo->pseudoconstant)
-			continue;
-		if (!exactly_pushed(root, baserel, info, a, rinfo))
-			local = lappend(local, rinfo->clause);
-		else
-			recheck = lappend(recheck, rinfo->clause);
-	}
-
+	*exprs = NIL;
 	foreach(lc, a->conds)
 	{
 		DsKeyQual  *kq = lfirst(lc);
 		int			arg2 = -1;
 
-		exprs = lappend(exprs, kq->arg);
+		*exprs = lappend(*exprs, kq->arg);
 		if (kq->arg2)
 		{
-			exprs = lappend(exprs, kq->arg2);
-			arg2 = list_length(exprs) - 1;
+			*exprs = lappend(*exprs, kq->arg2);
+			arg2 = list_length(*exprs) - 1;
 		}
 		conds = lappend(conds,
 						list_make5(makeString(pstrdup(kq->attribute)),
 								   makeInteger(kq->op),
-								   makeInteger(list_length(exprs) - 1 -
+								   makeInteger(list_length(*exprs) - 1 -
 											   (arg2 >= 0 ? 1 : 0)),
 								   makeInteger(arg2),
 								   makeBoolean(kq->is_array)));
@@ -790,6 +798,53 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   makeBoolean((root->parse->commandType == CMD_UPDATE ||
 								root->parse->commandType == CMD_DELETE) &&
 							   root->parse->resultRelation == baserel->relid));
+	return priv;
+}
+
+/*
+ * Serialize the chosen access into the plan.  The quals it answers are not
+ * evaluated again, except by EvalPlanQual (fdw_recheck_quals).  A count
+ * pushed down (an upper relation) is upper.c's.
+ */
+static ForeignScan *
+dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+				 ForeignPath *best_path, List *tlist, List *scan_clauses,
+				 Plan *outer_plan)
+{
+	DsRelInfo  *info;
+	DsAccess   *a;
+	List	   *local = NIL;
+	List	   *recheck = NIL;
+	List	   *exprs;
+	List	   *priv;
+	ListCell   *lc;
+
+	if (IS_UPPER_REL(baserel))
+		return ds_count_plan(root, baserel, best_path, tlist);
+
+	info = baserel->fdw_private;
+	a = linitial(best_path->fdw_private);
+	if (a->op == DDB_SCAN && !info->opts->allow_scan)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("query on foreign table \"%s\" would scan the whole DynamoDB table \"%s\"",
+						get_rel_name(foreigntableid), info->opts->table),
+				 errdetail("The foreign table has allow_scan set to false."),
+				 errhint("Add a condition on id, name or an index key, or set the option allow_scan to true.")));
+
+	foreach(lc, scan_clauses)
+	{
+		RestrictInfo *rinfo = lfirst(lc);
+
+		if (rinfo->pseudoconstant)
+			continue;
+		if (!exactly_pushed(root, baserel, info, a, rinfo))
+			local = lappend(local, rinfo->clause);
+		else
+			recheck = lappend(recheck, rinfo->clause);
+	}
+
+	priv = access_private(root, baserel, a, &exprs);
 
 	/*
 	 * EvalPlanQual rechecks a row of the scan against what DynamoDB decided
@@ -798,6 +853,44 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	 */
 	return make_foreignscan(tlist, local, baserel->relid, exprs, priv,
 							NIL, recheck, outer_plan);
+}
+
+/*
+ * For a count pushed down (upper.c): the cheapest read of baserel, as a
+ * Query or Scan, whose key conditions answer every restriction exactly,
+ * so that counting its items is counting the rows.  False when there is
+ * none.  *requests is its estimate; *priv and *exprs its plan's
+ * fdw_private and fdw_exprs.
+ */
+bool
+ds_exact_read(PlannerInfo *root, RelOptInfo *baserel, double *requests,
+			  List **priv, List **exprs)
+{
+	DsRelInfo  *info = baserel->fdw_private;
+	DsAccess   *best = NULL;
+	ListCell   *lc;
+
+	foreach(lc, candidate_accesses(root, baserel, info, info->key_quals))
+	{
+		DsAccess   *a = lfirst(lc);
+		bool		all_pushed = true;
+		ListCell   *rc;
+
+		if (a->op != DDB_QUERY && a->op != DDB_SCAN)
+			continue;
+		if (a->op == DDB_SCAN && !info->opts->allow_scan)
+			continue;
+		foreach(rc, baserel->baserestrictinfo)
+			if (!exactly_pushed(root, baserel, info, a, lfirst(rc)))
+				all_pushed = false;
+		if (all_pushed && (best == NULL || a->requests < best->requests))
+			best = a;
+	}
+	if (best == NULL)
+		return false;
+	*requests = best->requests;
+	*priv = access_private(root, baserel, best, exprs);
+	return true;
 }
 
 /* Is rel a foreign table of this wrapper, planned by the functions above? */

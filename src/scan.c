@@ -12,6 +12,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/table.h"
 #include "executor/executor.h"
 #include "foreign/foreign.h"
@@ -93,6 +95,7 @@ struct DsScanState
 	long		pages;
 	long		items_read;
 	double		capacity;
+	int64		counted;		/* read.count_only: the Counts summed */
 };
 
 static void start_reading(DsScanState *st);
@@ -202,21 +205,33 @@ void
 ds_begin_scan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
-	List	   *priv = fsplan->fdw_private;
 	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
 									   node->ss.ps.state);
 	Oid			userid = OidIsValid(rte->checkAsUser) ?
 		rte->checkAsUser : GetUserId();
+
+	node->fdw_state = ds_scan_from_plan(node, node->ss.ss_currentRelation,
+										userid);
+}
+
+/*
+ * The scan of rel that the plan of node describes (fdw_private as scan.h
+ * lays it out, fdw_exprs), read with userid's user mapping.
+ */
+DsScanState *
+ds_scan_from_plan(ForeignScanState *node, Relation rel, Oid userid)
+{
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
+	List	   *priv = fsplan->fdw_private;
 	DsScanState *st;
 	char	   *index;
 	List	   *conds;
 	ListCell   *lc;
 	int			i;
 
-	st = ds_scan_create(node->ss.ss_currentRelation, userid,
+	st = ds_scan_create(rel, userid,
 						list_nth(priv, DS_PRIV_RETRIEVED),
 						boolVal(list_nth(priv, DS_PRIV_ALL_ATTRIBUTES)));
-	node->fdw_state = st;
 
 	st->read.op = intVal(list_nth(priv, DS_PRIV_OPERATION));
 	index = strVal(list_nth(priv, DS_PRIV_INDEX));
@@ -253,6 +268,7 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	}
 	st->arg_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
 	st->econtext = node->ss.ps.ps_ExprContext;
+	return st;
 }
 
 TupleTableSlot *
@@ -361,6 +377,38 @@ ds_scan_batch(DsScanState *st, List *names)
 	MemoryContextReset(st->page_cxt);
 }
 
+/*
+ * Count the live records the scan would return, with Select COUNT: no
+ * item comes back, DynamoDB drops the expired ones (by the same rule as
+ * ds_scan_next) and each page says how many it kept.  The pages are those
+ * of the read itself, up to 1 MB of items each.  True with *count once
+ * per (re)start of the scan, false after.
+ */
+bool
+ds_scan_count(DsScanState *st, int64 *count)
+{
+	if (st->started)
+		return false;
+	st->read.count_only = true;
+	st->counted = 0;
+	start_reading(st);
+	while (!st->done)
+	{
+		CHECK_FOR_INTERRUPTS();
+		fetch_page(st);
+	}
+	MemoryContextReset(st->page_cxt);
+	*count = st->counted;
+	return true;
+}
+
+/* Make the scan a count (EXPLAIN shows it as one). */
+void
+ds_scan_set_count_only(DsScanState *st)
+{
+	st->read.count_only = true;
+}
+
 /* The key (name) of the record ds_scan_next returned last. */
 char *
 ds_scan_item_name(DsScanState *st)
@@ -385,6 +433,8 @@ ds_scan_explain_counts(DsScanState *st, ExplainState *es)
 	ExplainPropertyInteger("DynamoDB Requests", NULL, st->stats.requests, es);
 	ExplainPropertyInteger("DynamoDB Pages", NULL, st->pages, es);
 	ExplainPropertyInteger("Items Read", NULL, st->items_read, es);
+	if (st->read.count_only)
+		ExplainPropertyInteger("Items Counted", NULL, st->counted, es);
 	ExplainPropertyFloat("Read Capacity Units", NULL, st->capacity, 1, es);
 }
 
@@ -539,6 +589,7 @@ start_reading(DsScanState *st)
 	st->started = true;
 	st->done = false;
 	st->now = attr_now();
+	st->read.now = st->now;
 
 	/* the hash key: the partition, or the first condition */
 	if (st->opts->partition && !st->global_index)
@@ -737,6 +788,17 @@ take_answer(DsScanState *st, Jsonb *answer)
 			if (tok == WJB_ELEM && v.type == jbvBinary)
 				st->capacity += ddb_json_get_number(v.val.binary.data,
 													"CapacityUnits", 0);
+	}
+
+	if (st->read.count_only)
+	{
+		double		n = ddb_json_get_number(&answer->root, "Count", -1);
+
+		if (n < 0 || n != floor(n) || n > PG_INT32_MAX)
+			ddb_answer_error(ddb_operation_name(st->read.op),
+							 "The answer to a Select COUNT has no Count, or not a whole number.");
+		st->counted += (int64) n;
+		return;
 	}
 
 	if (items == NULL || items->type != jbvBinary)
@@ -1108,11 +1170,20 @@ ds_explain_scan(ForeignScanState *node, ExplainState *es)
 	if (read->op != DDB_SCAN)
 		ExplainPropertyText("Key Condition", explain_key_condition(node, es),
 							es);
-	if (st->filter_partition)
-		ExplainPropertyText("DynamoDB Filter",
-							psprintf("id = %s",
-									 quote_literal_cstr(st->opts->partition)),
-							es);
+	if (st->filter_partition || read->count_only)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		if (st->filter_partition)
+			appendStringInfo(&buf, "id = %s",
+							 quote_literal_cstr(st->opts->partition));
+		if (st->filter_partition && read->count_only)
+			appendStringInfoString(&buf, " AND ");
+		if (read->count_only)
+			appendStringInfoString(&buf, "(attribute_not_exists(expires) OR expires >= now)");
+		ExplainPropertyText("DynamoDB Filter", buf.data, es);
+	}
 	if (read->op == DDB_QUERY && !read->forward)
 		ExplainPropertyText("Order", "descending", es);
 	if (read->op == DDB_SCAN && st->opts->scan_segments > 1)
@@ -1120,7 +1191,9 @@ ds_explain_scan(ForeignScanState *node, ExplainState *es)
 							   st->opts->scan_segments, es);
 	if (read->limit > 0 && read->op != DDB_GET_ITEM)
 		ExplainPropertyInteger("Page Limit", NULL, read->limit, es);
-	if (read->projection != NIL)
+	if (read->count_only)
+		ExplainPropertyText("DynamoDB Select", "COUNT", es);
+	else if (read->projection != NIL)
 	{
 		StringInfoData buf;
 		ListCell   *lc;
