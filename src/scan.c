@@ -80,6 +80,7 @@ struct DsScanState
 	bool	   *segment_done;
 
 	MemoryContext page_cxt;		/* the current page's answer */
+	MemoryContext parse_cxt;	/* the parser's, kept from page to page */
 	MemoryContext row_cxt;		/* the current row's values */
 	List	   *arrays;			/* the page's arrays of items */
 	int			array_pos;		/* the array being read */
@@ -836,6 +837,25 @@ last_key(DsScanState *st, Jsonb *answer)
 	return NULL;
 }
 
+/*
+ * Where answers of many items are parsed: a context whose first block, as
+ * large as a page's parse needs, survives the reset after each page, so
+ * that the pages of a scan do not each allocate it, fault it in and give
+ * it back.  NULL for a lookup, whose answer is small.
+ */
+static MemoryContext
+parse_context(DsScanState *st)
+{
+	if (st->read.op == DDB_GET_ITEM)
+		return NULL;
+	if (st->parse_cxt == NULL)
+		st->parse_cxt = AllocSetContextCreate(MemoryContextGetParent(st->page_cxt),
+											  "dynastore_fdw parse",
+											  0, 4 * 1024 * 1024,
+											  8 * 1024 * 1024);
+	return st->parse_cxt;
+}
+
 static Jsonb *
 call(DsScanState *st)
 {
@@ -867,7 +887,7 @@ call(DsScanState *st)
 						   len > 0 && msg[len - 1] == '.' ? "" : "."),
 				 errhint("The table's indexes will be read again; run the statement again.")));
 	}
-	answer = ddb_json_parse(resp->body, operation);
+	answer = ddb_json_parse_in(resp->body, operation, parse_context(st));
 	pfree(resp->body);			/* the parsed form is all we read */
 	return answer;
 }
@@ -903,7 +923,8 @@ fetch_scan_segments(DsScanState *st)
 	st->done = true;
 	for (i = 0; i < nreq; i++)
 	{
-		Jsonb	   *answer = ddb_json_parse(reqs[i].response->body, "Scan");
+		Jsonb	   *answer = ddb_json_parse_in(reqs[i].response->body, "Scan",
+											   parse_context(st));
 		int			seg = segs[i];
 
 		pfree(reqs[i].response->body);
@@ -955,8 +976,9 @@ fetch_batch_rounds(DsScanState *st)
 	queued = list_length(st->pending_keys);
 	for (i = 0; i < nreq; i++)
 	{
-		Jsonb	   *answer = ddb_json_parse(reqs[i].response->body,
-											"BatchGetItem");
+		Jsonb	   *answer = ddb_json_parse_in(reqs[i].response->body,
+											   "BatchGetItem",
+											   parse_context(st));
 
 		pfree(reqs[i].response->body);
 		take_answer(st, answer);
