@@ -185,7 +185,11 @@ fast_string(FastJson *fj, JsonbValue *v)
 	return true;
 }
 
-/* A number as JSON writes it, through numeric_in as jsonb_in does. */
+/*
+ * A number as JSON writes it, through numeric_in as jsonb_in does; one
+ * that numeric_in might refuse (an exponent of four digits, a thousand
+ * characters) is left to jsonb_in, whose error it then is.
+ */
 static bool
 fast_number(FastJson *fj, JsonbValue *v)
 {
@@ -213,14 +217,22 @@ fast_number(FastJson *fj, JsonbValue *v)
 	}
 	if (q < fj->end && (*q == 'e' || *q == 'E'))
 	{
+		const char *digits_start;
+
 		q++;
 		if (q < fj->end && (*q == '+' || *q == '-'))
 			q++;
+		digits_start = q;
 		if (q >= fj->end || *q < '0' || *q > '9')
 			return false;
 		while (q < fj->end && *q >= '0' && *q <= '9')
 			q++;
+		/* an exponent numeric_in may refuse is jsonb_in's to refuse */
+		if (q - digits_start > 3)
+			return false;
 	}
+	if (q - start > 1000)
+		return false;
 
 	if (q - start < (int) sizeof(digits))
 	{
