@@ -21,6 +21,8 @@ OBJS = \
 	src/sigv4.o \
 	src/pushdown.o \
 	src/ddb_table.o \
+	src/estimate.o \
+	src/upper.o \
 	src/import.o \
 	src/helpers.o
 

@@ -65,5 +65,23 @@ SELECT suite, count(*) AS cases,
        count(*) FILTER (WHERE line NOT LIKE 'ok %') AS failed
   FROM unit_results GROUP BY suite ORDER BY suite;
 
+-- The fast JSON path (ddb_json.c) builds what jsonb_in builds, byte for
+-- byte, or leaves the text to jsonb_in: escapes other than of non-NUL
+-- ASCII, control characters and anything malformed.
+SELECT t AS json, dsu_json_fast(t) FROM (VALUES
+  ('{}'), ('[]'), ('{"a":1}'), ('{"b":1,"a":2}'), ('{"a":1,"a":2}'),
+  ('{"aa":1,"b":2,"a":{"y":1,"x":[]}}'), ('[1,2,[3,{"x":null}]]'),
+  ('"text"'), ('123'), ('-0'), ('0.5'), ('1e10'), ('1.5E-3'), ('-12.34e+5'),
+  ('12345678901234567890123456789012345678901234567890.5'), ('1e999'), ('1e1000'),
+  ('true'), ('false'), ('null'), (E' {\n "a" :\t[ true , false ] }\r\n'),
+  ('"esc \" \\ \/ \b \f \n \r \t"'), ('"\u0041\u007f\u0020"'),
+  ('"abcdefghijklmnop\"qrstuvwxyz"'), ('"0123456789abcdef0123456789abcdef"'),
+  ('"é and ü, 日本"'), ('{"é":"ü","e":"u"}'),
+  ('"\u00e9"'), ('"\ud83d\ude00"'), ('"\u0000"'), ('"\x"'), (E'"tab\there"'),
+  ('{'), ('[1,]'), ('{"a" 1}'), ('{"a":1,}'), ('01'), ('1.'), ('.5'), ('+1'),
+  ('-'), ('1e'), ('tru'), ('truex'), ('nul'), ('"abc'), ('{"a":1}x'), (''),
+  ('[1 2]'), ('NaN'), ('{1:2}')
+) v(t);
+
 DROP EXTENSION dynastore_fdw_unit;
 DROP SERVER unit_srv CASCADE;

@@ -51,10 +51,12 @@ CREATE TABLE src (k text, v text);
 INSERT INTO src VALUES ('r002', 'a'), ('r002', 'b'), ('r003', 'c');
 SET enable_hashjoin = off;
 SET enable_nestloop = off;
+ALTER FOREIGN TABLE st_t OPTIONS (ADD estimated_rows '10');
 EXPLAIN (COSTS OFF) UPDATE st_t SET value = src.v FROM src WHERE st_t.name = src.k;
 UPDATE st_t SET value = src.v FROM src WHERE st_t.name = src.k;
 RESET enable_hashjoin;
 RESET enable_nestloop;
+ALTER FOREIGN TABLE st_t OPTIONS (DROP estimated_rows);
 UPDATE st_j SET value = src.v FROM src WHERE st_j.name = src.k;
 SELECT name, version FROM st_t WHERE name IN ('r002', 'r003') ORDER BY name;
 -- and by one DELETE

@@ -32,6 +32,7 @@ typedef struct DsColumn
 	char	   *attribute;		/* DynamoDB attribute; NULL for fields */
 	DsColumnRole role;
 	Oid			typid;
+	Oid			basetype;		/* typid, or the type of its domain */
 	int32		typmod;
 	FmgrInfo	infunc;			/* the type's input function */
 	Oid			ioparam;

@@ -6,9 +6,10 @@
  *
  * PostgreSQL runs a parameterized scan once per outer row, so a join of
  * 200 local keys with a partition would make 200 GetItem requests.  This
- * custom join gathers the outer rows a hundred at a time, reads their
- * records with one BatchGetItem, and joins them in memory, keeping the
- * outer rows' order.  It is offered through set_join_pathlist_hook for
+ * custom join gathers the outer rows in batches (a hundred, then four
+ * hundred at a time), reads their records with BatchGetItem (a request a
+ * hundred keys, those of a batch at once), and joins them in memory,
+ * keeping the outer rows' order.  It is offered through set_join_pathlist_hook for
  * inner and left joins on name = <a column of the other side>, and the
  * planner takes it when it costs least.
  *
@@ -47,7 +48,14 @@
 #include "scan.h"
 
 #define BATCH_JOIN_NAME		"DynamoDB Batched Key Join"
-#define BATCH_ROWS			DDB_MAX_BATCH_GET_KEYS	/* outer rows a batch */
+
+/*
+ * Outer rows a batch: the first batch of a scan a request's worth (a
+ * LIMIT may need no more), the next ones four requests', which the scan
+ * sends at once.
+ */
+#define FIRST_BATCH_ROWS	DDB_MAX_BATCH_GET_KEYS
+#define BATCH_ROWS			(4 * DDB_MAX_BATCH_GET_KEYS)
 
 /* Positions in CustomScan.custom_private. */
 enum BatchJoinPrivate
@@ -102,12 +110,13 @@ typedef struct BatchJoinState
 
 	MemoryContext batch_cxt;	/* the batch's outer rows and records */
 	MinimalTuple outer_rows[BATCH_ROWS];
-	char	   *keys[BATCH_ROWS];
+	char	   *keys[BATCH_ROWS];	/* their keys, NULL for a null */
 	int			nrows;
 	int			pos;
-	InnerRow   *inner;
+	InnerRow   *inner;			/* sorted by name */
 	int			ninner;
 	bool		outer_done;
+	bool		first_batch;	/* the next batch is the scan's first */
 	Datum	   *values;			/* the foreign table's row, from the scan */
 	bool	   *nulls;
 } BatchJoinState;
@@ -283,7 +292,7 @@ add_batch_join_path(PlannerInfo *root, RelOptInfo *joinrel,
 	cp->path.rows = joinrel->rows;
 	cp->path.startup_cost = outer->startup_cost + DS_REQUEST_COST;
 	cp->path.total_cost = outer->total_cost +
-		ceil(outer_rows / BATCH_ROWS) * DS_REQUEST_COST +
+		ceil(outer_rows / DDB_MAX_BATCH_GET_KEYS) * DS_REQUEST_COST +
 		outer_rows * (DS_ITEM_COST + cpu_tuple_cost + qcost.per_tuple) +
 		qcost.startup;
 	/* rows come out in the outer side's order */
@@ -463,6 +472,7 @@ begin_batch_join(CustomScanState *node, EState *estate, int eflags)
 	st->batch_cxt = AllocSetContextCreate(estate->es_query_cxt,
 										  "dynastore_fdw batch join",
 										  ALLOCSET_DEFAULT_SIZES);
+	st->first_batch = true;
 }
 
 /*
@@ -495,8 +505,14 @@ whole_row_datum(BatchJoinState *st, Datum *values, bool *nulls)
 									tupdesc);
 }
 
+static int
+compare_inner(const void *a, const void *b)
+{
+	return strcmp(((const InnerRow *) a)->name, ((const InnerRow *) b)->name);
+}
+
 /*
- * Read up to a hundred outer rows, then their records with BatchGetItem.
+ * Read a batch of outer rows, then their records with BatchGetItem.
  * Everything lives in the batch context, reset at the next batch.
  */
 static void
@@ -505,14 +521,16 @@ load_batch(BatchJoinState *st)
 	TupleDesc	tupdesc = RelationGetDescr(st->rel);
 	MemoryContext oldcxt;
 	List	   *names = NIL;
+	int			limit = st->first_batch ? FIRST_BATCH_ROWS : BATCH_ROWS;
 	int			i;
 
 	MemoryContextReset(st->batch_cxt);
 	st->nrows = 0;
 	st->pos = 0;
 	st->ninner = 0;
+	st->first_batch = false;
 
-	while (st->nrows < BATCH_ROWS)
+	while (st->nrows < limit)
 	{
 		TupleTableSlot *slot;
 		bool		isnull;
@@ -548,6 +566,8 @@ load_batch(BatchJoinState *st)
 
 		oldcxt = MemoryContextSwitchTo(st->batch_cxt);
 		row->name = ds_scan_item_name(st->scan);
+		if (row->name == NULL)
+			row->name = "";		/* matches no key: keys are never empty */
 		row->values = palloc(sizeof(Datum) * tupdesc->natts);
 		row->nulls = palloc(sizeof(bool) * tupdesc->natts);
 		for (i = 0; i < tupdesc->natts; i++)
@@ -562,19 +582,19 @@ load_batch(BatchJoinState *st)
 			row->whole_row = whole_row_datum(st, row->values, row->nulls);
 		MemoryContextSwitchTo(oldcxt);
 	}
+	qsort(st->inner, st->ninner, sizeof(InnerRow), compare_inner);
 }
 
 static InnerRow *
 find_inner(BatchJoinState *st, const char *key)
 {
-	int			i;
+	InnerRow	probe;
 
 	if (key == NULL)
 		return NULL;
-	for (i = 0; i < st->ninner; i++)
-		if (st->inner[i].name && strcmp(st->inner[i].name, key) == 0)
-			return &st->inner[i];
-	return NULL;
+	probe.name = (char *) key;
+	return bsearch(&probe, st->inner, st->ninner, sizeof(InnerRow),
+				   compare_inner);
 }
 
 /*
@@ -769,6 +789,7 @@ rescan_batch_join(CustomScanState *node)
 	st->pos = 0;
 	st->ninner = 0;
 	st->outer_done = false;
+	st->first_batch = true;
 	st->gate_checked = false;
 }
 
@@ -791,7 +812,8 @@ explain_batch_join(CustomScanState *node, List *ancestors, ExplainState *es)
 						psprintf("id = %s AND name = %s",
 								 quote_literal_cstr(opts->partition), key),
 						es);
-	ExplainPropertyInteger("Keys per Request", NULL, BATCH_ROWS, es);
+	ExplainPropertyInteger("Keys per Request", NULL, DDB_MAX_BATCH_GET_KEYS,
+						   es);
 	if (((CustomScan *) node->ss.ps.plan)->custom_exprs != NIL)
 	{
 		List	   *gating = ((CustomScan *) node->ss.ps.plan)->custom_exprs;

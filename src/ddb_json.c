@@ -3,11 +3,21 @@
  * ddb_json.c
  *		Reading DynamoDB's JSON answers and writing JSON requests.
  *
+ * Answers become jsonb.  PostgreSQL 15's JSON lexer appends the contents
+ * of every string to a buffer a character at a time, which made parsing a
+ * 1 MB page the larger part of a scan's CPU; so the JSON that DynamoDB
+ * and dynastore apps write in practice (strings without \u escapes other
+ * than ASCII ones) is read by a parser of our own that builds the same
+ * jsonb through the same pushJsonbValue(), numbers through numeric_in.
+ * Anything else, malformed JSON included, goes to jsonb_in, which decides
+ * and words the error as PostgreSQL always does.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/fmgrprotos.h"
@@ -15,6 +25,481 @@
 #include "utils/numeric.h"
 
 #include "ddb_json.h"
+
+/* More members than jsonb takes, or palloc: jsonb_in's to refuse. */
+#define FAST_MAX_MEMBERS \
+	((int) Min(MaxAllocSize / sizeof(JsonbPair), JB_CMASK))
+
+/* The text being parsed by the fast path, and where it stands. */
+typedef struct FastJson
+{
+	const char *p;
+	const char *end;
+} FastJson;
+
+static bool fast_value(FastJson *fj, JsonbValue *v);
+
+static inline void
+fast_skip_space(FastJson *fj)
+{
+	while (fj->p < fj->end &&
+		   (*fj->p == ' ' || *fj->p == '\n' || *fj->p == '\r' ||
+			*fj->p == '\t'))
+		fj->p++;
+}
+
+/*
+ * Does any of the 8 bytes of w end or escape a string (a quote, a
+ * backslash, a control character)?  The classic tests for a zero byte and
+ * a byte below n, on all 8 at once.
+ */
+static inline bool
+fast_special_byte(uint64 w)
+{
+	const uint64 ones = UINT64CONST(0x0101010101010101);
+	const uint64 highs = UINT64CONST(0x8080808080808080);
+	uint64		quote = w ^ (ones * '"');
+	uint64		slash = w ^ (ones * '\\');
+
+	return ((((quote - ones) & ~quote) | ((slash - ones) & ~slash) |
+			 ((w - ones * 0x20) & ~w)) & highs) != 0;
+}
+
+/*
+ * A string at fj->p (its opening quote) into *v: pointing into the text
+ * when it has no escape, else a palloc'd copy with the escapes decoded.
+ * False for what the fast path leaves to jsonb_in: a control character,
+ * a \u escape of anything but a non-NUL ASCII character, a bad escape, no
+ * closing quote.
+ */
+static bool
+fast_string(FastJson *fj, JsonbValue *v)
+{
+	const char *start = ++fj->p;
+	const char *q = start;
+	StringInfoData buf;
+	bool		copied = false;
+
+	for (;;)
+	{
+		uint64		w;
+
+		/* eight bytes at a time over plain text, then one */
+		while (fj->end - q >= 8)
+		{
+			memcpy(&w, q, 8);
+			if (fast_special_byte(w))
+				break;
+			q += 8;
+		}
+		while (q < fj->end && *q != '"' && *q != '\\' &&
+			   (unsigned char) *q >= 0x20)
+			q++;
+		if (q >= fj->end || (unsigned char) *q < 0x20)
+			return false;
+		if (*q == '"')
+			break;
+		if (*q != '\\')
+			continue;
+
+		/* an escape: the text so far, then what it stands for */
+		if (!copied)
+		{
+			initStringInfo(&buf);
+			copied = true;
+		}
+		appendBinaryStringInfo(&buf, start, q - start);
+		if (q + 1 >= fj->end)
+			return false;
+		switch (q[1])
+		{
+			case '"':
+			case '\\':
+			case '/':
+				appendStringInfoChar(&buf, q[1]);
+				break;
+			case 'b':
+				appendStringInfoChar(&buf, '\b');
+				break;
+			case 'f':
+				appendStringInfoChar(&buf, '\f');
+				break;
+			case 'n':
+				appendStringInfoChar(&buf, '\n');
+				break;
+			case 'r':
+				appendStringInfoChar(&buf, '\r');
+				break;
+			case 't':
+				appendStringInfoChar(&buf, '\t');
+				break;
+			case 'u':
+				{
+					int			c = 0;
+					int			i;
+
+					if (fj->end - q < 6)
+						return false;
+					for (i = 2; i < 6; i++)
+					{
+						char		h = q[i];
+
+						c <<= 4;
+						if (h >= '0' && h <= '9')
+							c |= h - '0';
+						else if (h >= 'a' && h <= 'f')
+							c |= h - 'a' + 10;
+						else if (h >= 'A' && h <= 'F')
+							c |= h - 'A' + 10;
+						else
+							return false;
+					}
+					if (c == 0 || c >= 0x80)
+						return false;
+					appendStringInfoChar(&buf, (char) c);
+					q += 4;
+					break;
+				}
+			default:
+				return false;
+		}
+		q += 2;
+		start = q;
+	}
+
+	v->type = jbvString;
+	if (copied)
+	{
+		appendBinaryStringInfo(&buf, start, q - start);
+		v->val.string.val = buf.data;
+		v->val.string.len = buf.len;
+	}
+	else
+	{
+		v->val.string.val = (char *) start;
+		v->val.string.len = q - start;
+	}
+	if (v->val.string.len > JENTRY_OFFLENMASK)
+		return false;
+	fj->p = q + 1;
+	return true;
+}
+
+/*
+ * A number as JSON writes it, through numeric_in as jsonb_in does; one
+ * that numeric_in might refuse (an exponent of four digits, a thousand
+ * characters) is left to jsonb_in, whose error it then is.
+ */
+static bool
+fast_number(FastJson *fj, JsonbValue *v)
+{
+	const char *start = fj->p;
+	const char *q = start;
+	char		digits[64];
+	char	   *text;
+
+	if (q < fj->end && *q == '-')
+		q++;
+	if (q < fj->end && *q == '0')
+		q++;
+	else if (q < fj->end && *q >= '1' && *q <= '9')
+		while (q < fj->end && *q >= '0' && *q <= '9')
+			q++;
+	else
+		return false;
+	if (q < fj->end && *q == '.')
+	{
+		q++;
+		if (q >= fj->end || *q < '0' || *q > '9')
+			return false;
+		while (q < fj->end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < fj->end && (*q == 'e' || *q == 'E'))
+	{
+		const char *digits_start;
+
+		q++;
+		if (q < fj->end && (*q == '+' || *q == '-'))
+			q++;
+		digits_start = q;
+		if (q >= fj->end || *q < '0' || *q > '9')
+			return false;
+		while (q < fj->end && *q >= '0' && *q <= '9')
+			q++;
+		/* an exponent numeric_in may refuse is jsonb_in's to refuse */
+		if (q - digits_start > 3)
+			return false;
+	}
+	if (q - start > 1000)
+		return false;
+
+	if (q - start < (int) sizeof(digits))
+	{
+		memcpy(digits, start, q - start);
+		digits[q - start] = '\0';
+		text = digits;
+	}
+	else
+		text = pnstrdup(start, q - start);
+	v->type = jbvNumeric;
+	v->val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in,
+														 CStringGetDatum(text),
+														 ObjectIdGetDatum(InvalidOid),
+														 Int32GetDatum(-1)));
+	fj->p = q;
+	return true;
+}
+
+static bool
+fast_literal(FastJson *fj, const char *word, JsonbValue *v)
+{
+	size_t		len = strlen(word);
+
+	if ((size_t) (fj->end - fj->p) < len || memcmp(fj->p, word, len) != 0)
+		return false;
+	fj->p += len;
+	/* a literal ends where a token may start */
+	if (fj->p < fj->end && ((*fj->p >= 'a' && *fj->p <= 'z') ||
+							(*fj->p >= 'A' && *fj->p <= 'Z') ||
+							(*fj->p >= '0' && *fj->p <= '9') ||
+							*fj->p == '_' || (unsigned char) *fj->p >= 0x80))
+		return false;
+	if (word[0] == 'n')
+		v->type = jbvNull;
+	else
+	{
+		v->type = jbvBool;
+		v->val.boolean = (word[0] == 't');
+	}
+	return true;
+}
+
+/* jsonb's order of keys: shorter first, then by bytes; later wins ties. */
+static inline int
+fast_key_cmp(const JsonbPair *a, const JsonbPair *b)
+{
+	int			la = a->key.val.string.len;
+	int			lb = b->key.val.string.len;
+	int			r;
+
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	r = memcmp(a->key.val.string.val, b->key.val.string.val, la);
+	if (r != 0)
+		return r;
+	return a->order > b->order ? -1 : 1;
+}
+
+/*
+ * Sort an object's pairs into jsonb's order and drop the repeated keys,
+ * keeping the last one written, as pushJsonbValue() does.  Objects are
+ * small (an AttributeValue has one member, an item a handful): an
+ * insertion sort.
+ */
+static void
+fast_sort_pairs(JsonbValue *object)
+{
+	JsonbPair  *pairs = object->val.object.pairs;
+	int			n = object->val.object.nPairs;
+	int			i;
+	int			kept;
+
+	for (i = 1; i < n; i++)
+	{
+		JsonbPair	cur = pairs[i];
+		int			j = i - 1;
+
+		while (j >= 0 && fast_key_cmp(&pairs[j], &cur) > 0)
+		{
+			pairs[j + 1] = pairs[j];
+			j--;
+		}
+		pairs[j + 1] = cur;
+	}
+	kept = n > 0 ? 1 : 0;
+	for (i = 1; i < n; i++)
+	{
+		JsonbPair  *last = &pairs[kept - 1];
+
+		if (pairs[i].key.val.string.len == last->key.val.string.len &&
+			memcmp(pairs[i].key.val.string.val, last->key.val.string.val,
+				   last->key.val.string.len) == 0)
+			continue;
+		pairs[kept++] = pairs[i];
+	}
+	object->val.object.nPairs = kept;
+}
+
+/* The members of an object, fj->p at its opening brace. */
+static bool
+fast_object(FastJson *fj, JsonbValue *v)
+{
+	int			cap = 4;
+	int			n = 0;
+	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * cap);
+
+	fj->p++;
+	fast_skip_space(fj);
+	if (fj->p < fj->end && *fj->p == '}')
+		fj->p++;
+	else
+	{
+		for (;;)
+		{
+			if (n >= cap)
+			{
+				cap *= 2;
+				if (cap > FAST_MAX_MEMBERS)
+					return false;
+				pairs = repalloc(pairs, sizeof(JsonbPair) * cap);
+			}
+			fast_skip_space(fj);
+			if (fj->p >= fj->end || *fj->p != '"' ||
+				!fast_string(fj, &pairs[n].key))
+				return false;
+			fast_skip_space(fj);
+			if (fj->p >= fj->end || *fj->p != ':')
+				return false;
+			fj->p++;
+			if (!fast_value(fj, &pairs[n].value))
+				return false;
+			pairs[n].order = n;
+			n++;
+			fast_skip_space(fj);
+			if (fj->p < fj->end && *fj->p == ',')
+			{
+				fj->p++;
+				continue;
+			}
+			if (fj->p < fj->end && *fj->p == '}')
+			{
+				fj->p++;
+				break;
+			}
+			return false;
+		}
+	}
+	v->type = jbvObject;
+	v->val.object.pairs = pairs;
+	v->val.object.nPairs = n;
+	fast_sort_pairs(v);
+	return true;
+}
+
+/* The elements of an array, fj->p at its opening bracket. */
+static bool
+fast_array(FastJson *fj, JsonbValue *v)
+{
+	int			cap = 4;
+	int			n = 0;
+	JsonbValue *elems = palloc(sizeof(JsonbValue) * cap);
+
+	fj->p++;
+	fast_skip_space(fj);
+	if (fj->p < fj->end && *fj->p == ']')
+		fj->p++;
+	else
+	{
+		for (;;)
+		{
+			if (n >= cap)
+			{
+				cap *= 2;
+				if (cap > FAST_MAX_MEMBERS)
+					return false;
+				elems = repalloc(elems, sizeof(JsonbValue) * cap);
+			}
+			if (!fast_value(fj, &elems[n++]))
+				return false;
+			fast_skip_space(fj);
+			if (fj->p < fj->end && *fj->p == ',')
+			{
+				fj->p++;
+				continue;
+			}
+			if (fj->p < fj->end && *fj->p == ']')
+			{
+				fj->p++;
+				break;
+			}
+			return false;
+		}
+	}
+	v->type = jbvArray;
+	v->val.array.elems = elems;
+	v->val.array.nElems = n;
+	v->val.array.rawScalar = false;
+	return true;
+}
+
+/* A value into *v. */
+static bool
+fast_value(FastJson *fj, JsonbValue *v)
+{
+	check_stack_depth();
+	fast_skip_space(fj);
+	if (fj->p >= fj->end)
+		return false;
+	switch (*fj->p)
+	{
+		case '{':
+			return fast_object(fj, v);
+		case '[':
+			return fast_array(fj, v);
+		case '"':
+			return fast_string(fj, v);
+		case 't':
+			return fast_literal(fj, "true", v);
+		case 'f':
+			return fast_literal(fj, "false", v);
+		case 'n':
+			return fast_literal(fj, "null", v);
+		default:
+			return fast_number(fj, v);
+	}
+}
+
+/*
+ * JSON text (of the database's encoding, len bytes) as jsonb, the same as
+ * jsonb_in makes it, or NULL when the text is for jsonb_in to read (see
+ * the file's header).  The working tree is built in scratch (NULL:
+ * CurrentMemoryContext) and refers to the text; the result is allocated
+ * in CurrentMemoryContext.
+ */
+Jsonb *
+ddb_jsonb_from_text(const char *text, size_t len, MemoryContext scratch)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	FastJson	fj;
+	JsonbValue	top;
+	bool		ok;
+
+	fj.p = text;
+	fj.end = text + len;
+	if (scratch)
+		MemoryContextSwitchTo(scratch);
+	ok = fast_value(&fj, &top);
+	MemoryContextSwitchTo(oldcxt);
+	if (!ok)
+		return NULL;
+	fast_skip_space(&fj);
+	if (fj.p != fj.end)
+		return NULL;
+	if (top.type != jbvObject && top.type != jbvArray)
+	{
+		/* a scalar alone: a one-element raw-scalar array, as jsonb_in does */
+		JsonbValue *elem = MemoryContextAlloc(scratch ? scratch : oldcxt,
+											  sizeof(JsonbValue));
+
+		*elem = top;
+		top.type = jbvArray;
+		top.val.array.elems = elem;
+		top.val.array.nElems = 1;
+		top.val.array.rawScalar = true;
+	}
+	return JsonbValueToJsonb(&top);
+}
 
 static void
 answer_error_callback(void *arg)
@@ -29,6 +514,18 @@ answer_error_callback(void *arg)
 Jsonb *
 ddb_json_parse(const char *text, const char *operation)
 {
+	return ddb_json_parse_in(text, operation, NULL);
+}
+
+/*
+ * The same, with the parser's working memory in scratch, reset at the end
+ * and not deleted, so that the next page of a scan finds it allocated
+ * (NULL: a context of its own).  The result is in CurrentMemoryContext.
+ */
+Jsonb *
+ddb_json_parse_in(const char *text, const char *operation,
+				  MemoryContext scratch)
+{
 	MemoryContext callercxt = CurrentMemoryContext;
 	MemoryContext parsecxt;
 	Jsonb	   *parsed = NULL;
@@ -38,10 +535,12 @@ ddb_json_parse(const char *text, const char *operation)
 
 	/*
 	 * The parser's working tree takes several times the size of the text;
-	 * keep only the finished jsonb.
+	 * keep only the finished jsonb.  The fast path builds it in the caller's
+	 * context directly; jsonb_in's is copied there.
 	 */
-	parsecxt = AllocSetContextCreate(callercxt, "dynastore_fdw parse",
-									 ALLOCSET_DEFAULT_SIZES);
+	parsecxt = scratch ? scratch :
+		AllocSetContextCreate(callercxt, "dynastore_fdw parse",
+							  ALLOCSET_DEFAULT_SIZES);
 	MemoryContextSwitchTo(parsecxt);
 
 	/*
@@ -54,6 +553,19 @@ ddb_json_parse(const char *text, const char *operation)
 	error_context_stack = &errcallback;
 	local = pg_any_to_server(text, strlen(text), PG_UTF8);
 	error_context_stack = errcallback.previous;
+
+	/* the fast path's result is the caller's already */
+	MemoryContextSwitchTo(callercxt);
+	result = ddb_jsonb_from_text(local, strlen(local), parsecxt);
+	if (result != NULL)
+	{
+		if (scratch)
+			MemoryContextReset(scratch);
+		else
+			MemoryContextDelete(parsecxt);
+		return result;
+	}
+	MemoryContextSwitchTo(parsecxt);
 
 	PG_TRY();
 	{
@@ -70,7 +582,10 @@ ddb_json_parse(const char *text, const char *operation)
 		if (ERRCODE_TO_CATEGORY(edata->sqlerrcode) != ERRCODE_DATA_EXCEPTION)
 			PG_RE_THROW();
 		FlushErrorState();
-		MemoryContextDelete(parsecxt);
+		if (scratch)
+			MemoryContextReset(scratch);
+		else
+			MemoryContextDelete(parsecxt);
 		ereport(ERROR,
 				(errcode(ERRCODE_FDW_REPLY_HANDLE),
 				 errmsg("DynamoDB answered %s with something that is not JSON",
@@ -82,7 +597,10 @@ ddb_json_parse(const char *text, const char *operation)
 	MemoryContextSwitchTo(callercxt);
 	result = palloc(VARSIZE(parsed));
 	memcpy(result, parsed, VARSIZE(parsed));
-	MemoryContextDelete(parsecxt);
+	if (scratch)
+		MemoryContextReset(scratch);
+	else
+		MemoryContextDelete(parsecxt);
 	return result;
 }
 

@@ -3,9 +3,9 @@
  * ddb_json.h
  *		Reading DynamoDB's JSON answers and writing JSON requests.
  *
- * Answers are parsed once into jsonb with PostgreSQL's own parser, then
- * read in place; requests are written into a StringInfo with PostgreSQL's
- * own string escaper.
+ * Answers are parsed once into jsonb (by a fast path for plain JSON, else
+ * PostgreSQL's own parser), then read in place; requests are written into
+ * a StringInfo with PostgreSQL's own string escaper.
  *
  *-------------------------------------------------------------------------
  */
@@ -16,6 +16,10 @@
 #include "utils/jsonb.h"
 
 extern Jsonb *ddb_json_parse(const char *text, const char *operation);
+extern Jsonb *ddb_json_parse_in(const char *text, const char *operation,
+								MemoryContext scratch);
+extern Jsonb *ddb_jsonb_from_text(const char *text, size_t len,
+								  MemoryContext scratch);
 extern JsonbValue *ddb_json_get(JsonbContainer *object, const char *key);
 extern char *ddb_json_get_string(JsonbContainer *object, const char *key);
 extern double ddb_json_get_number(JsonbContainer *object, const char *key,

@@ -124,6 +124,26 @@ append_conditions(StringInfo expr, StringInfo names, StringInfo values,
 	}
 }
 
+/*
+ * dynastore's rule for a live record, as a condition: no "expires", or a
+ * number no earlier than now.  DynamoDB compares values of different
+ * types as false, so an "expires" that is not a number is expired, as
+ * attr_is_expired() decides.  ANDed to what expr holds.
+ */
+static void
+append_live_condition(StringInfo expr, StringInfo names, StringInfo values,
+					  int64 now)
+{
+	if (expr->len > 0)
+		appendStringInfoString(expr, " AND ");
+	appendStringInfoString(expr,
+						   "(attribute_not_exists(#x0) OR #x0 >= :x0)");
+	appendStringInfo(names, "%s\"#x0\":\"expires\"",
+					 names->len > 0 ? "," : "");
+	appendStringInfo(values, "%s\":x0\":{\"N\":\"" INT64_FORMAT "\"}",
+					 values->len > 0 ? "," : "", now);
+}
+
 /* ProjectionExpression with #pN placeholders, names into names. */
 static void
 append_projection(StringInfo buf, StringInfo names, List *projection)
@@ -150,7 +170,8 @@ append_projection(StringInfo buf, StringInfo names, List *projection)
 /*
  * Build the body of a GetItem, Query, Scan or BatchGetItem.  Every name
  * and value goes through a placeholder: #kN/:kN in key conditions, #fN/:fN
- * in the filter, #pN in the projection.
+ * in the filter, #x0/:x0 in the expiry condition of a count, #pN in the
+ * projection.
  */
 char *
 ddb_request_read(const DdbRead *read)
@@ -217,17 +238,23 @@ ddb_request_read(const DdbRead *read)
 		appendStringInfo(&buf, ",\"Segment\":%d,\"TotalSegments\":%d",
 						 read->segment, read->total_segments);
 
-	if (read->filter_conds != NIL && read->op != DDB_GET_ITEM)
+	if ((read->filter_conds != NIL || read->count_only) &&
+		read->op != DDB_GET_ITEM)
 	{
 		StringInfoData expr;
 
 		initStringInfo(&expr);
 		append_conditions(&expr, &names, &values, read->filter_conds, 'f');
+		if (read->count_only)
+			append_live_condition(&expr, &names, &values, read->now);
 		appendStringInfoString(&buf, ",\"FilterExpression\":");
 		ddb_json_string(&buf, expr.data);
 	}
 
-	append_projection(&buf, &names, read->projection);
+	if (read->count_only)
+		appendStringInfoString(&buf, ",\"Select\":\"COUNT\"");
+	else
+		append_projection(&buf, &names, read->projection);
 	if (names.len > 0)
 		appendStringInfo(&buf, ",\"ExpressionAttributeNames\":{%s}",
 						 names.data);

@@ -66,6 +66,9 @@ typedef struct DdbRead
 	int			segment;		/* Scan: this segment of total_segments */
 	int			total_segments; /* Scan: 0 or 1 for an undivided Scan */
 	const char *start_key;		/* ExclusiveStartKey as JSON, or NULL */
+	bool		count_only;		/* Query, Scan: Select COUNT of the items
+								 * that live at now, none returned */
+	int64		now;			/* epoch seconds that decide expiry */
 } DdbRead;
 
 extern const char *ddb_operation_name(DdbOperation op);

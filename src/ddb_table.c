@@ -277,6 +277,8 @@ describe_table(const AwsConfig *cfg, const char *table)
 	read_attribute_definitions(tv->val.binary.data, &defs);
 	schema->item_count = ddb_json_get_number(tv->val.binary.data,
 											 "ItemCount", 0);
+	schema->table_size_bytes = ddb_json_get_number(tv->val.binary.data,
+												   "TableSizeBytes", 0);
 	schema->nindexes = list_length(indexes);
 	schema->indexes = palloc0(sizeof(DdbIndex) * (schema->nindexes + 1));
 	i = 0;

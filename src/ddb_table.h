@@ -35,6 +35,7 @@ typedef struct DdbTableSchema
 	int			nattributes;	/* AttributeDefinitions */
 	DdbAttributeDef *attributes;
 	double		item_count;		/* DynamoDB's estimate, updated ~6 hourly */
+	double		table_size_bytes;	/* the same, in bytes of items */
 	char	   *key_error;		/* why the key is not dynastore's, or NULL */
 	char	   *denied;			/* DescribeTable was denied: DynamoDB's
 								 * message; no index is known */

@@ -38,11 +38,13 @@
 #include "attr_value.h"
 #include "ddb_table.h"
 #include "dynastore_fdw.h"
+#include "estimate.h"
 #include "import.h"
 #include "modify.h"
 #include "option.h"
 #include "pushdown.h"
 #include "scan.h"
+#include "upper.h"
 #include "write_buffer.h"
 
 /* 18 lets a library name itself and its version (pg_get_loaded_modules) */
@@ -55,20 +57,17 @@ PG_MODULE_MAGIC;
 void		_PG_init(void);
 
 /*
- * Offer the batched key join to the planner, and send each statement's
- * writes when it has finished.
+ * Offer the batched key join to the planner, tell it what a partition
+ * without statistics holds, and send each statement's writes when it has
+ * finished.
  */
 void
 _PG_init(void)
 {
 	ds_batch_join_init();
+	ds_estimate_init();
 	ds_write_buffer_init();
 }
-
-/* Rows assumed in a partition that was never analyzed. */
-#define DS_DEFAULT_ROWS		1000
-/* Items DynamoDB returns in one 1 MB page, for items of about 1 KB. */
-#define DS_ITEMS_PER_PAGE	1000
 
 
 /* One way of reading the foreign table: a DynamoDB operation and its keys. */
@@ -94,6 +93,7 @@ typedef struct DsRelInfo
 	const char *hash_key;		/* the table's key attributes */
 	const char *range_key;
 	DdbTableSchema *schema;		/* NULL when no index could serve */
+	double		items_per_page; /* items a request returns, reading many */
 } DsRelInfo;
 
 static void dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
@@ -104,6 +104,9 @@ static ForeignScan *dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel,
 									 Oid foreigntableid, ForeignPath *best_path,
 									 List *tlist, List *scan_clauses,
 									 Plan *outer_plan);
+static void dsBeginForeignScan(ForeignScanState *node, int eflags);
+static TupleTableSlot *dsIterateForeignScan(ForeignScanState *node);
+static void dsExplainForeignScan(ForeignScanState *node, ExplainState *es);
 
 PG_FUNCTION_INFO_V1(dynastore_fdw_handler);
 
@@ -115,11 +118,12 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	routine->GetForeignRelSize = dsGetForeignRelSize;
 	routine->GetForeignPaths = dsGetForeignPaths;
 	routine->GetForeignPlan = dsGetForeignPlan;
-	routine->BeginForeignScan = ds_begin_scan;
-	routine->IterateForeignScan = ds_iterate_scan;
+	routine->GetForeignUpperPaths = ds_get_upper_paths;
+	routine->BeginForeignScan = dsBeginForeignScan;
+	routine->IterateForeignScan = dsIterateForeignScan;
 	routine->ReScanForeignScan = ds_rescan;
 	routine->EndForeignScan = ds_end_scan;
-	routine->ExplainForeignScan = ds_explain_scan;
+	routine->ExplainForeignScan = dsExplainForeignScan;
 	routine->AnalyzeForeignTable = ds_analyze_table;
 
 	routine->AddForeignUpdateTargets = ds_add_update_targets;
@@ -141,6 +145,33 @@ dynastore_fdw_handler(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(routine);
 }
 
+/* A scan reads a foreign table (scan.c) or counts its records (upper.c). */
+static void
+dsBeginForeignScan(ForeignScanState *node, int eflags)
+{
+	if (ds_is_count_scan(node))
+		ds_count_begin(node, eflags);
+	else
+		ds_begin_scan(node, eflags);
+}
+
+static TupleTableSlot *
+dsIterateForeignScan(ForeignScanState *node)
+{
+	if (ds_is_count_scan(node))
+		return ds_count_iterate(node);
+	return ds_iterate_scan(node);
+}
+
+static void
+dsExplainForeignScan(ForeignScanState *node, ExplainState *es)
+{
+	if (ds_is_count_scan(node))
+		ds_count_explain(node, es);
+	else
+		ds_explain_scan(node, es);
+}
+
 /*
  * Gather what planning needs: the options, the text columns that can be
  * keys, the quals on them, and (only when a qual could use one) the
@@ -157,6 +188,7 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	TupleDesc	tupdesc;
 	ListCell   *lc;
 	bool		need_schema = false;
+	DdbTableSchema *schema;
 	int			i;
 
 	/*
@@ -225,15 +257,20 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	 */
 	if (!(need_schema || (info->opts->partition == NULL &&
 						  info->key_quals == NIL && baserel->joininfo != NIL)))
-		(void) ddb_table_schema(&info->opts->aws, info->opts->table, false);
+		schema = ddb_table_schema(&info->opts->aws, info->opts->table, false);
 	else
-		info->schema = ddb_table_schema(&info->opts->aws, info->opts->table,
-										true);
+		schema = info->schema = ddb_table_schema(&info->opts->aws,
+												 info->opts->table, true);
+	info->items_per_page = ds_estimate_items_per_page(info->opts, schema);
 
-	/* rows: from ANALYZE, else the estimated_rows option, else a guess */
+	/*
+	 * rows: from ANALYZE, else the estimated_rows option, else what
+	 * estimate.c assumes of a table never analyzed
+	 */
 	if (baserel->tuples < 0)
 		baserel->tuples = info->opts->estimated_rows >= 0 ?
-			info->opts->estimated_rows : DS_DEFAULT_ROWS;
+			info->opts->estimated_rows :
+			ds_estimate_tuples(info->opts, schema);
 	baserel->rows = clamp_row_est(baserel->tuples *
 								  clauselist_selectivity(root,
 														 baserel->baserestrictinfo,
@@ -339,9 +376,11 @@ static void
 estimate_query(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
 			   double partitions)
 {
+	DsRelInfo  *info = baserel->fdw_private;
+
 	a->items = Max(1, Max(baserel->tuples, 1) *
 				   quals_selectivity(root, a->conds));
-	a->requests = Max(partitions, ceil(a->items / DS_ITEMS_PER_PAGE));
+	a->requests = Max(partitions, ceil(a->items / info->items_per_page));
 }
 
 /*
@@ -454,7 +493,7 @@ candidate_accesses(PlannerInfo *root, RelOptInfo *baserel, DsRelInfo *info,
 	{
 		a = new_access(DDB_SCAN, NULL, NIL);
 		a->items = Max(baserel->tuples, 1);
-		a->requests = Max(1, ceil(a->items / DS_ITEMS_PER_PAGE));
+		a->requests = Max(1, ceil(a->items / info->items_per_page));
 		result = lappend(result, a);
 	}
 	return result;
@@ -702,33 +741,20 @@ dsGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid)
 }
 
 /*
- * Serialize the chosen access into the plan.  The quals it answers are not
- * evaluated again, except by EvalPlanQual (fdw_recheck_quals).
+ * The plan's description of an access to baserel (fdw_private, laid out
+ * as scan.h says) and the values of its key conditions (fdw_exprs).
  */
-static ForeignScan *
-dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
-				 ForeignPath *best_path, List *tlist, List *scan_clauses,
-				 Plan *outer_plan)
+static List *
+access_private(PlannerInfo *root, RelOptInfo *baserel, DsAccess *a,
+			   List *pathkeys, List **exprs)
 {
 	DsRelInfo  *info = baserel->fdw_private;
-	DsAccess   *a = linitial(best_path->fdw_private);
 	List	   *retrieved = NIL;
-	List	   *local = NIL;
-	List	   *recheck = NIL;
-	List	   *exprs = NIL;
 	List	   *conds = NIL;
 	List	   *priv;
 	bool		whole_row;
 	ListCell   *lc;
 	int			i;
-
-	if (a->op == DDB_SCAN && !info->opts->allow_scan)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_ERROR),
-				 errmsg("query on foreign table \"%s\" would scan the whole DynamoDB table \"%s\"",
-						get_rel_name(foreigntableid), info->opts->table),
-				 errdetail("The foreign table has allow_scan set to false."),
-				 errhint("Add a condition on id, name or an index key, or set the option allow_scan to true.")));
 
 	whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber,
 							  info->attrs_used);
@@ -741,33 +767,22 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 			retrieved = lappend_int(retrieved, attno);
 	}
 
-	foreach(lc, scan_clauses)
-	{
-		RestrictInfo *rinfo = lfirst(lc);
-
-		if (rinfo->pseudoconstant)
-			continue;
-		if (!exactly_pushed(root, baserel, info, a, rinfo))
-			local = lappend(local, rinfo->clause);
-		else
-			recheck = lappend(recheck, rinfo->clause);
-	}
-
+	*exprs = NIL;
 	foreach(lc, a->conds)
 	{
 		DsKeyQual  *kq = lfirst(lc);
 		int			arg2 = -1;
 
-		exprs = lappend(exprs, kq->arg);
+		*exprs = lappend(*exprs, kq->arg);
 		if (kq->arg2)
 		{
-			exprs = lappend(exprs, kq->arg2);
-			arg2 = list_length(exprs) - 1;
+			*exprs = lappend(*exprs, kq->arg2);
+			arg2 = list_length(*exprs) - 1;
 		}
 		conds = lappend(conds,
 						list_make5(makeString(pstrdup(kq->attribute)),
 								   makeInteger(kq->op),
-								   makeInteger(list_length(exprs) - 1 -
+								   makeInteger(list_length(*exprs) - 1 -
 											   (arg2 >= 0 ? 1 : 0)),
 								   makeInteger(arg2),
 								   makeBoolean(kq->is_array)));
@@ -784,10 +799,57 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 				   makeBoolean((root->parse->commandType == CMD_UPDATE ||
 								root->parse->commandType == CMD_DELETE) &&
 							   root->parse->resultRelation == baserel->relid));
+	/* the key a Query's items come in order of, when the plan relies on it */
 	priv = lappend(priv,
-				   makeString(best_path->path.pathkeys != NIL &&
-							  a->sort_attribute ?
+				   makeString(pathkeys != NIL && a->sort_attribute ?
 							  pstrdup(a->sort_attribute) : ""));
+	return priv;
+}
+
+/*
+ * Serialize the chosen access into the plan.  The quals it answers are not
+ * evaluated again, except by EvalPlanQual (fdw_recheck_quals).  A count
+ * pushed down (an upper relation) is upper.c's.
+ */
+static ForeignScan *
+dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
+				 ForeignPath *best_path, List *tlist, List *scan_clauses,
+				 Plan *outer_plan)
+{
+	DsRelInfo  *info;
+	DsAccess   *a;
+	List	   *local = NIL;
+	List	   *recheck = NIL;
+	List	   *exprs;
+	List	   *priv;
+	ListCell   *lc;
+
+	if (IS_UPPER_REL(baserel))
+		return ds_count_plan(root, baserel, best_path, tlist);
+
+	info = baserel->fdw_private;
+	a = linitial(best_path->fdw_private);
+	if (a->op == DDB_SCAN && !info->opts->allow_scan)
+		ereport(ERROR,
+				(errcode(ERRCODE_FDW_ERROR),
+				 errmsg("query on foreign table \"%s\" would scan the whole DynamoDB table \"%s\"",
+						get_rel_name(foreigntableid), info->opts->table),
+				 errdetail("The foreign table has allow_scan set to false."),
+				 errhint("Add a condition on id, name or an index key, or set the option allow_scan to true.")));
+
+	foreach(lc, scan_clauses)
+	{
+		RestrictInfo *rinfo = lfirst(lc);
+
+		if (rinfo->pseudoconstant)
+			continue;
+		if (!exactly_pushed(root, baserel, info, a, rinfo))
+			local = lappend(local, rinfo->clause);
+		else
+			recheck = lappend(recheck, rinfo->clause);
+	}
+
+	priv = access_private(root, baserel, a, best_path->path.pathkeys, &exprs);
 
 	/*
 	 * EvalPlanQual rechecks a row of the scan against what DynamoDB decided
@@ -796,6 +858,44 @@ dsGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
 	 */
 	return make_foreignscan(tlist, local, baserel->relid, exprs, priv,
 							NIL, recheck, outer_plan);
+}
+
+/*
+ * For a count pushed down (upper.c): the cheapest read of baserel, as a
+ * Query or Scan, whose key conditions answer every restriction exactly,
+ * so that counting its items is counting the rows.  False when there is
+ * none.  *requests is its estimate; *priv and *exprs its plan's
+ * fdw_private and fdw_exprs.
+ */
+bool
+ds_exact_read(PlannerInfo *root, RelOptInfo *baserel, double *requests,
+			  List **priv, List **exprs)
+{
+	DsRelInfo  *info = baserel->fdw_private;
+	DsAccess   *best = NULL;
+	ListCell   *lc;
+
+	foreach(lc, candidate_accesses(root, baserel, info, info->key_quals))
+	{
+		DsAccess   *a = lfirst(lc);
+		bool		all_pushed = true;
+		ListCell   *rc;
+
+		if (a->op != DDB_QUERY && a->op != DDB_SCAN)
+			continue;
+		if (a->op == DDB_SCAN && !info->opts->allow_scan)
+			continue;
+		foreach(rc, baserel->baserestrictinfo)
+			if (!exactly_pushed(root, baserel, info, a, lfirst(rc)))
+				all_pushed = false;
+		if (all_pushed && (best == NULL || a->requests < best->requests))
+			best = a;
+	}
+	if (best == NULL)
+		return false;
+	*requests = best->requests;
+	*priv = access_private(root, baserel, best, NIL, exprs);
+	return true;
 }
 
 /* Is rel a foreign table of this wrapper, planned by the functions above? */
@@ -834,4 +934,26 @@ ds_join_key_qual(PlannerInfo *root, RelOptInfo *rel, RestrictInfo *rinfo,
 			*attnum = kc->attnum;
 	}
 	return kq;
+}
+
+/*
+ * The attnum of a partition's key column (name), unique in the partition,
+ * or InvalidAttrNumber: a table spanning partitions has no unique column.
+ */
+AttrNumber
+ds_rel_key_attnum(RelOptInfo *rel)
+{
+	DsRelInfo  *info = rel->fdw_private;
+	ListCell   *lc;
+
+	if (info->opts->partition == NULL)
+		return InvalidAttrNumber;
+	foreach(lc, info->key_columns)
+	{
+		DsKeyColumn *kc = lfirst(lc);
+
+		if (strcmp(kc->attribute, info->range_key) == 0)
+			return kc->attnum;
+	}
+	return InvalidAttrNumber;
 }

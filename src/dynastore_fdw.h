@@ -23,6 +23,9 @@
 #define DS_ITEM_COST		0.05
 
 extern bool ds_is_dynastore_rel(RelOptInfo *rel);
+extern AttrNumber ds_rel_key_attnum(RelOptInfo *rel);
+extern bool ds_exact_read(PlannerInfo *root, RelOptInfo *baserel,
+						  double *requests, List **priv, List **exprs);
 extern DsKeyQual *ds_join_key_qual(PlannerInfo *root, RelOptInfo *rel,
 								   RestrictInfo *rinfo, AttrNumber *attnum);
 

@@ -12,6 +12,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/table.h"
 #include "executor/executor.h"
 #include "foreign/foreign.h"
@@ -33,6 +35,12 @@
 #include "ddb_table.h"
 #include "option.h"
 #include "scan.h"
+
+/*
+ * BatchGetItem rounds (of a hundred keys) in flight at once: 1,000 keys
+ * take three round trips, not ten.
+ */
+#define DS_BATCH_ROUNDS		4
 
 /* A key condition of the plan; its values come from fdw_exprs. */
 typedef struct DsCond
@@ -77,6 +85,7 @@ struct DsScanState
 	bool	   *segment_done;
 
 	MemoryContext page_cxt;		/* the current page's answer */
+	MemoryContext parse_cxt;	/* the parser's, kept from page to page */
 	MemoryContext row_cxt;		/* the current row's values */
 	List	   *arrays;			/* the page's arrays of items */
 	int			array_pos;		/* the array being read */
@@ -98,10 +107,12 @@ struct DsScanState
 	long		pages;
 	long		items_read;
 	double		capacity;
+	int64		counted;		/* read.count_only: the Counts summed */
 };
 
 static void start_reading(DsScanState *st);
 static void fetch_page(DsScanState *st);
+static void fetch_batch_rounds(DsScanState *st);
 static bool next_item(DsScanState *st, JsonbContainer **item);
 static void fill_values(DsScanState *st, JsonbContainer *item,
 						Datum *values, bool *nulls);
@@ -215,11 +226,24 @@ void
 ds_begin_scan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
-	List	   *priv = fsplan->fdw_private;
 	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
 									   node->ss.ps.state);
 	Oid			userid = OidIsValid(rte->checkAsUser) ?
 		rte->checkAsUser : GetUserId();
+
+	node->fdw_state = ds_scan_from_plan(node, node->ss.ss_currentRelation,
+										userid);
+}
+
+/*
+ * The scan of rel that the plan of node describes (fdw_private as scan.h
+ * lays it out, fdw_exprs), read with userid's user mapping.
+ */
+DsScanState *
+ds_scan_from_plan(ForeignScanState *node, Relation rel, Oid userid)
+{
+	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
+	List	   *priv = fsplan->fdw_private;
 	DsScanState *st;
 	char	   *index;
 	char	   *sort_attribute;
@@ -227,10 +251,9 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	ListCell   *lc;
 	int			i;
 
-	st = ds_scan_create(node->ss.ss_currentRelation, userid,
+	st = ds_scan_create(rel, userid,
 						list_nth(priv, DS_PRIV_RETRIEVED),
 						boolVal(list_nth(priv, DS_PRIV_ALL_ATTRIBUTES)));
-	node->fdw_state = st;
 
 	st->read.op = intVal(list_nth(priv, DS_PRIV_OPERATION));
 	index = strVal(list_nth(priv, DS_PRIV_INDEX));
@@ -290,6 +313,7 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	}
 	st->arg_states = ExecInitExprList(fsplan->fdw_exprs, (PlanState *) node);
 	st->econtext = node->ss.ps.ps_ExprContext;
+	return st;
 }
 
 TupleTableSlot *
@@ -411,6 +435,38 @@ ds_scan_batch(DsScanState *st, List *names)
 	MemoryContextReset(st->page_cxt);
 }
 
+/*
+ * Count the live records the scan would return, with Select COUNT: no
+ * item comes back, DynamoDB drops the expired ones (by the same rule as
+ * ds_scan_next) and each page says how many it kept.  The pages are those
+ * of the read itself, up to 1 MB of items each.  True with *count once
+ * per (re)start of the scan, false after.
+ */
+bool
+ds_scan_count(DsScanState *st, int64 *count)
+{
+	if (st->started)
+		return false;
+	st->read.count_only = true;
+	st->counted = 0;
+	start_reading(st);
+	while (!st->done)
+	{
+		CHECK_FOR_INTERRUPTS();
+		fetch_page(st);
+	}
+	MemoryContextReset(st->page_cxt);
+	*count = st->counted;
+	return true;
+}
+
+/* Make the scan a count (EXPLAIN shows it as one). */
+void
+ds_scan_set_count_only(DsScanState *st)
+{
+	st->read.count_only = true;
+}
+
 /* The key (name) of the record ds_scan_next returned last. */
 char *
 ds_scan_item_name(DsScanState *st)
@@ -435,6 +491,8 @@ ds_scan_explain_counts(DsScanState *st, ExplainState *es)
 	ExplainPropertyInteger("DynamoDB Requests", NULL, st->stats.requests, es);
 	ExplainPropertyInteger("DynamoDB Pages", NULL, st->pages, es);
 	ExplainPropertyInteger("Items Read", NULL, st->items_read, es);
+	if (st->read.count_only)
+		ExplainPropertyInteger("Items Counted", NULL, st->counted, es);
 	ExplainPropertyFloat("Read Capacity Units", NULL, st->capacity, 1, es);
 }
 
@@ -589,6 +647,7 @@ start_reading(DsScanState *st)
 	st->started = true;
 	st->done = false;
 	st->now = attr_now();
+	st->read.now = st->now;
 
 	/* the hash key: the partition, or the first condition */
 	if (st->opts->partition && !st->global_index)
@@ -729,13 +788,29 @@ requeue_unprocessed(DsScanState *st, Jsonb *answer)
 	MemoryContextSwitchTo(oldcxt);
 }
 
-/* Check an answer, and note its items and capacity. */
+/* Check an answer, and note its items (or its Count) and capacity. */
 static void
 take_answer(DsScanState *st, Jsonb *answer)
 {
-	JsonbContainer *items = ddb_answer_items(answer, &st->read, &st->answer,
-											 &st->capacity);
+	JsonbContainer *items;
 
+	if (st->read.count_only)
+	{
+		JsonbValue *consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
+		double		n = ddb_json_get_number(&answer->root, "Count", -1);
+
+		if (consumed && consumed->type == jbvBinary &&
+			JsonContainerIsObject(consumed->val.binary.data))
+			st->capacity += ddb_json_get_number(consumed->val.binary.data,
+												"CapacityUnits", 0);
+		if (n < 0 || n != floor(n) || n > PG_INT32_MAX)
+			ddb_answer_error(ddb_operation_name(st->read.op),
+							 "The answer to a Select COUNT has no Count, or not a whole number.");
+		st->counted += (int64) n;
+		return;
+	}
+
+	items = ddb_answer_items(answer, &st->read, &st->answer, &st->capacity);
 	if (items == NULL)
 		return;
 	if (JsonContainerIsArray(items))
@@ -763,6 +838,25 @@ last_key(DsScanState *st, Jsonb *answer)
 	char	   *lek = ddb_answer_last_key(answer, &st->read, &st->answer);
 
 	return lek ? MemoryContextStrdup(st->start_cxt, lek) : NULL;
+}
+
+/*
+ * Where answers of many items are parsed: a context whose first block, as
+ * large as a page's parse needs, survives the reset after each page, so
+ * that the pages of a scan do not each allocate it, fault it in and give
+ * it back.  NULL for a lookup, whose answer is small.
+ */
+static MemoryContext
+parse_context(DsScanState *st)
+{
+	if (st->read.op == DDB_GET_ITEM)
+		return NULL;
+	if (st->parse_cxt == NULL)
+		st->parse_cxt = AllocSetContextCreate(MemoryContextGetParent(st->page_cxt),
+											  "dynastore_fdw parse",
+											  0, 4 * 1024 * 1024,
+											  8 * 1024 * 1024);
+	return st->parse_cxt;
 }
 
 static Jsonb *
@@ -796,7 +890,7 @@ call(DsScanState *st)
 						   len > 0 && msg[len - 1] == '.' ? "" : "."),
 				 errhint("The table's indexes will be read again; run the statement again.")));
 	}
-	answer = ddb_json_parse(resp->body, operation);
+	answer = ddb_json_parse_in(resp->body, operation, parse_context(st));
 	pfree(resp->body);			/* the parsed form is all we read */
 	return answer;
 }
@@ -832,7 +926,8 @@ fetch_scan_segments(DsScanState *st)
 	st->done = true;
 	for (i = 0; i < nreq; i++)
 	{
-		Jsonb	   *answer = ddb_json_parse(reqs[i].response->body, "Scan");
+		Jsonb	   *answer = ddb_json_parse_in(reqs[i].response->body, "Scan",
+											   parse_context(st));
 		int			seg = segs[i];
 
 		pfree(reqs[i].response->body);
@@ -846,8 +941,61 @@ fetch_scan_segments(DsScanState *st)
 }
 
 /*
+ * The next rounds of a BatchGetItem, a hundred keys each: they do not
+ * depend on one another, so up to DS_BATCH_ROUNDS of them are in flight at
+ * once, and their answers make the page (at most DS_BATCH_ROUNDS answers of
+ * DynamoDB's 16 MB).  Keys DynamoDB left unprocessed go back to the queue,
+ * and the next rounds wait a backoff first.  In the page context.
+ */
+static void
+fetch_batch_rounds(DsScanState *st)
+{
+	AwsRequest	reqs[DS_BATCH_ROUNDS];
+	List	   *sent[DS_BATCH_ROUNDS];
+	int			nreq = 0;
+	int			i;
+
+	if (st->unprocessed_rounds > 0)
+		aws_backoff_wait(st->unprocessed_rounds - 1, true);
+	memset(reqs, 0, sizeof(reqs));
+	while (nreq < DS_BATCH_ROUNDS && st->pending_keys != NIL)
+	{
+		int			n = Min(list_length(st->pending_keys),
+							DDB_MAX_BATCH_GET_KEYS);
+		char	   *body;
+
+		st->read.batch_keys = list_copy_head(st->pending_keys, n);
+		sent[nreq] = st->read.batch_keys;
+		body = ddb_json_wire(ddb_request_read(&st->read));
+		MemoryContextSwitchTo(st->start_cxt);
+		st->pending_keys = list_copy_tail(st->pending_keys, n);
+		MemoryContextSwitchTo(st->page_cxt);
+		reqs[nreq].operation = "BatchGetItem";
+		reqs[nreq].body = body;
+		reqs[nreq].body_len = strlen(body);
+		reqs[nreq].retry = AWS_RETRY_SAFE;
+		nreq++;
+	}
+	aws_dynamodb_call_many(&st->opts->aws, reqs, nreq, nreq, &st->stats);
+
+	for (i = 0; i < nreq; i++)
+	{
+		Jsonb	   *answer = ddb_json_parse_in(reqs[i].response->body,
+											   "BatchGetItem",
+											   parse_context(st));
+
+		pfree(reqs[i].response->body);
+		/* each answer is checked against the keys its own request asked */
+		st->read.batch_keys = sent[i];
+		take_answer(st, answer);
+		requeue_unprocessed(st, answer);
+	}
+	st->done = (st->pending_keys == NIL);
+}
+
+/*
  * Request the next page: the next page of a Query or Scan, the next
- * partition of a Query over several, or the next hundred keys of a
+ * partition of a Query over several, or the next rounds of a
  * BatchGetItem.  The previous page is dropped first.
  */
 static void
@@ -873,23 +1021,8 @@ fetch_page(DsScanState *st)
 			break;
 
 		case DDB_BATCH_GET_ITEM:
-			{
-				int			n = Min(list_length(st->pending_keys),
-									DDB_MAX_BATCH_GET_KEYS);
-
-				/* keys DynamoDB left unprocessed come back after a wait */
-				if (st->unprocessed_rounds > 0)
-					aws_backoff_wait(st->unprocessed_rounds - 1, true);
-				st->read.batch_keys = list_copy_head(st->pending_keys, n);
-				MemoryContextSwitchTo(st->start_cxt);
-				st->pending_keys = list_copy_tail(st->pending_keys, n);
-				MemoryContextSwitchTo(st->page_cxt);
-				answer = call(st);
-				take_answer(st, answer);
-				requeue_unprocessed(st, answer);
-				st->done = (st->pending_keys == NIL);
-				break;
-			}
+			fetch_batch_rounds(st);
+			break;
 
 		case DDB_QUERY:
 			st->read.start_key = st->next_key;
@@ -1103,11 +1236,20 @@ ds_explain_scan(ForeignScanState *node, ExplainState *es)
 	if (read->op != DDB_SCAN)
 		ExplainPropertyText("Key Condition", explain_key_condition(node, es),
 							es);
-	if (st->filter_partition)
-		ExplainPropertyText("DynamoDB Filter",
-							psprintf("id = %s",
-									 quote_literal_cstr(st->opts->partition)),
-							es);
+	if (st->filter_partition || read->count_only)
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		if (st->filter_partition)
+			appendStringInfo(&buf, "id = %s",
+							 quote_literal_cstr(st->opts->partition));
+		if (st->filter_partition && read->count_only)
+			appendStringInfoString(&buf, " AND ");
+		if (read->count_only)
+			appendStringInfoString(&buf, "(attribute_not_exists(expires) OR expires >= now)");
+		ExplainPropertyText("DynamoDB Filter", buf.data, es);
+	}
 	if (read->op == DDB_QUERY && !read->forward)
 		ExplainPropertyText("Order", "descending", es);
 	if (read->op == DDB_SCAN && st->opts->scan_segments > 1)
@@ -1115,7 +1257,9 @@ ds_explain_scan(ForeignScanState *node, ExplainState *es)
 							   st->opts->scan_segments, es);
 	if (read->limit > 0 && read->op != DDB_GET_ITEM)
 		ExplainPropertyInteger("Page Limit", NULL, read->limit, es);
-	if (read->projection != NIL)
+	if (read->count_only)
+		ExplainPropertyText("DynamoDB Select", "COUNT", es);
+	else if (read->projection != NIL)
 	{
 		StringInfoData buf;
 		ListCell   *lc;

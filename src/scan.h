@@ -49,7 +49,11 @@ typedef struct DsScanState DsScanState;
 
 extern DsScanState *ds_scan_create(Relation rel, Oid userid, List *retrieved,
 								   bool whole_row);
+extern DsScanState *ds_scan_from_plan(ForeignScanState *node, Relation rel,
+									 Oid userid);
 extern bool ds_scan_next(DsScanState *st, Datum *values, bool *nulls);
+extern bool ds_scan_count(DsScanState *st, int64 *count);
+extern void ds_scan_set_count_only(DsScanState *st);
 extern void ds_scan_batch(DsScanState *st, List *names);
 extern char *ds_scan_item_name(DsScanState *st);
 extern struct DsTableOptions *ds_scan_options(DsScanState *st);

@@ -29,3 +29,9 @@ CREATE FUNCTION dsu_run_pushdown_tests()
 RETURNS SETOF text
 AS 'MODULE_PATHNAME'
 LANGUAGE C;
+
+-- The fast JSON path of ddb_json.c against jsonb_in, for one text.
+CREATE FUNCTION dsu_json_fast(text)
+RETURNS text
+AS 'MODULE_PATHNAME'
+LANGUAGE C STRICT;
