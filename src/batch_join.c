@@ -439,7 +439,9 @@ begin_batch_join(CustomScanState *node, EState *estate, int eflags)
 		elog(ERROR, "range-table index of the foreign table not found");
 	st->inner_rti = rti;
 	rte = exec_rt_fetch(rti, estate);
-	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	userid = ds_check_as_user(DS_EXEC_PERMINFOS(estate), rte);
+	if (!OidIsValid(userid))
+		userid = GetUserId();
 
 	st->outer = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
 	node->custom_ps = list_make1(st->outer);

@@ -15,6 +15,8 @@
 #include "lib/stringinfo.h"
 #include "utils/jsonb.h"
 
+#include "pg_compat.h"
+
 extern Jsonb *ddb_json_parse(const char *text, const char *operation);
 extern JsonbValue *ddb_json_get(JsonbContainer *object, const char *key);
 extern char *ddb_json_get_string(JsonbContainer *object, const char *key);

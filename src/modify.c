@@ -406,9 +406,10 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 	if (rti != 0)
 	{
 		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
+		Oid			checkas = ds_check_as_user(DS_EXEC_PERMINFOS(estate), rte);
 
-		if (OidIsValid(rte->checkAsUser))
-			userid = rte->checkAsUser;
+		if (OidIsValid(checkas))
+			userid = checkas;
 	}
 
 	st->rel = rel;

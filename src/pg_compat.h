@@ -17,6 +17,9 @@
 #ifndef DS_PG_COMPAT_H
 #define DS_PG_COMPAT_H
 
+#include "common/jsonapi.h"
+#include "executor/executor.h"
+#include "nodes/pathnodes.h"
 #include "nodes/value.h"
 #include "utils/acl.h"
 #include "utils/pg_locale.h"
@@ -31,6 +34,17 @@
 #define boolVal(v)		(intVal(v) != 0)
 #endif
 
+/*
+ * 15 added the pg_prng generators; 14's backends seed random() at start.
+ * The state argument is dropped unread.
+ */
+#if PG_VERSION_NUM >= 150000
+#include "common/pg_prng.h"
+#else
+#define pg_prng_double(state) \
+	((double) random() / ((double) PG_INT32_MAX + 1.0))
+#endif
+
 /* 16 replaced the per-object aclcheck functions with object_aclcheck(). */
 #if PG_VERSION_NUM >= 160000
 #include "catalog/pg_foreign_server.h"
@@ -42,6 +56,101 @@ ds_server_aclcheck(Oid serverid, Oid roleid, AclMode mode)
 #else
 #define ds_server_aclcheck(serverid, roleid, mode) \
 	pg_foreign_server_aclcheck(serverid, roleid, mode)
+#endif
+
+/*
+ * 16 moved checkAsUser and the privileges to check out of RangeTblEntry
+ * into RTEPermissionInfo, listed apart (es_rteperminfos, the Query's
+ * rteperminfos); an RTE with nothing to check, such as an inheritance
+ * child's, has perminfoindex 0.  ds_check_as_user() gives the role to check
+ * as, InvalidOid for the current user; DS_EXEC_PERMINFOS() and
+ * DS_PLAN_PERMINFOS() give the list it is looked up in.
+ */
+#if PG_VERSION_NUM >= 160000
+#include "parser/parse_relation.h"
+#define DS_EXEC_PERMINFOS(estate)	((estate)->es_rteperminfos)
+#define DS_PLAN_PERMINFOS(root)		((root)->parse->rteperminfos)
+static inline Oid
+ds_check_as_user(List *rteperminfos, RangeTblEntry *rte)
+{
+	if (rte->perminfoindex == 0)
+		return InvalidOid;
+	return getRTEPermissionInfo(rteperminfos, rte)->checkAsUser;
+}
+#else
+#define DS_EXEC_PERMINFOS(estate)	NIL
+#define DS_PLAN_PERMINFOS(root)		NIL
+#define ds_check_as_user(rteperminfos, rte)	((rte)->checkAsUser)
+#endif
+
+/*
+ * The executor's privilege check of one range table entry, ereporting a
+ * violation.  16 renamed ExecCheckRTPerms() ExecCheckPermissions(), which
+ * takes the RTEPermissionInfos and (under assertions) wants every one of
+ * them referenced by the range table given: the entry is passed as a copy
+ * that refers to its own as the first of a list of one.
+ */
+#if PG_VERSION_NUM >= 160000
+static inline void
+ds_check_rte_permissions(List *rteperminfos, RangeTblEntry *rte)
+{
+	RangeTblEntry *one;
+	RTEPermissionInfo *perminfo;
+
+	if (rte->perminfoindex == 0)
+		return;
+	perminfo = getRTEPermissionInfo(rteperminfos, rte);
+	one = palloc(sizeof(RangeTblEntry));
+	memcpy(one, rte, sizeof(RangeTblEntry));
+	one->perminfoindex = 1;
+	(void) ExecCheckPermissions(list_make1(one), list_make1(perminfo), true);
+}
+#else
+#define ds_check_rte_permissions(rteperminfos, rte) \
+	((void) ExecCheckRTPerms(list_make1(rte), true))
+#endif
+
+/*
+ * 16 made the JSON parser's callbacks return JsonParseErrorType: declare
+ * them ds_json_cb_result and leave them by DS_JSON_CB_DONE.
+ */
+#if PG_VERSION_NUM >= 160000
+typedef JsonParseErrorType ds_json_cb_result;
+#define DS_JSON_CB_DONE		return JSON_SUCCESS
+#else
+typedef void ds_json_cb_result;
+#define DS_JSON_CB_DONE		return
+#endif
+
+/*
+ * 17 gave makeJsonLexContextCstringLen() a first argument, a context to
+ * fill in (NULL: a new one is allocated).
+ */
+#if PG_VERSION_NUM >= 170000
+#define ds_json_lex_cstring(json, len, encoding, need_escapes) \
+	makeJsonLexContextCstringLen(NULL, (json), (len), (encoding), (need_escapes))
+#else
+#define ds_json_lex_cstring(json, len, encoding, need_escapes) \
+	makeJsonLexContextCstringLen((json), (int) (len), (encoding), (need_escapes))
+#endif
+
+/* 18 made vacuum_delay_point() say whether ANALYZE calls it. */
+#if PG_VERSION_NUM >= 180000
+#define ds_analyze_delay_point()	vacuum_delay_point(true)
+#else
+#define ds_analyze_delay_point()	vacuum_delay_point()
+#endif
+
+/*
+ * 18 replaced the trailing pg_attribute_noreturn() by a leading
+ * pg_noreturn; gcc and clang take the attribute where it always stood.
+ */
+#if PG_VERSION_NUM >= 180000 && !defined(pg_attribute_noreturn)
+#if defined(__GNUC__)
+#define pg_attribute_noreturn() __attribute__((noreturn))
+#else
+#define pg_attribute_noreturn()
+#endif
 #endif
 
 /* 18 removed lc_collate_is_c(); the collation's locale says it now. */

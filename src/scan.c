@@ -218,8 +218,8 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	List	   *priv = fsplan->fdw_private;
 	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
 									   node->ss.ps.state);
-	Oid			userid = OidIsValid(rte->checkAsUser) ?
-		rte->checkAsUser : GetUserId();
+	Oid			userid = ds_check_as_user(DS_EXEC_PERMINFOS(node->ss.ps.state),
+										  rte);
 	DsScanState *st;
 	char	   *index;
 	char	   *sort_attribute;
@@ -227,6 +227,8 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	ListCell   *lc;
 	int			i;
 
+	if (!OidIsValid(userid))
+		userid = GetUserId();
 	st = ds_scan_create(node->ss.ss_currentRelation, userid,
 						list_nth(priv, DS_PRIV_RETRIEVED),
 						boolVal(list_nth(priv, DS_PRIV_ALL_ATTRIBUTES)));
