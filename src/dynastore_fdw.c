@@ -164,8 +164,7 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	 * table: not before the privileges the executor will check, so that a
 	 * role without them learns nothing but that.
 	 */
-	ds_check_rte_permissions(DS_PLAN_PERMINFOS(root),
-							 planner_rt_fetch(baserel->relid, root));
+	ds_check_rte_permissions(root, planner_rt_fetch(baserel->relid, root));
 
 	baserel->fdw_private = info;
 	info->opts = ds_get_table_options(foreigntableid, userid);

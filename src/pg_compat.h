@@ -19,8 +19,10 @@
 
 #include "common/jsonapi.h"
 #include "executor/executor.h"
+#include "miscadmin.h"
 #include "nodes/pathnodes.h"
 #include "nodes/value.h"
+#include "parser/parse_relation.h"
 #include "utils/acl.h"
 #include "utils/pg_locale.h"
 
@@ -59,54 +61,71 @@ ds_server_aclcheck(Oid serverid, Oid roleid, AclMode mode)
 #endif
 
 /*
- * 16 moved checkAsUser and the privileges to check out of RangeTblEntry
- * into RTEPermissionInfo, listed apart (es_rteperminfos, the Query's
- * rteperminfos); an RTE with nothing to check, such as an inheritance
- * child's, has perminfoindex 0.  ds_check_as_user() gives the role to check
- * as, InvalidOid for the current user; DS_EXEC_PERMINFOS() and
- * DS_PLAN_PERMINFOS() give the list it is looked up in.
+ * The role a scan or a write checks privileges as, and asks DynamoDB as
+ * through its user mapping.  16 moved checkAsUser out of RangeTblEntry into
+ * RTEPermissionInfo, which an inheritance child's RTE does not have
+ * (perminfoindex 0): the executor reads it from the ForeignScan (planned
+ * from RelOptInfo.userid) and, for a result relation, from its root's.
  */
 #if PG_VERSION_NUM >= 160000
-#include "parser/parse_relation.h"
-#define DS_EXEC_PERMINFOS(estate)	((estate)->es_rteperminfos)
-#define DS_PLAN_PERMINFOS(root)		((root)->parse->rteperminfos)
-static inline Oid
-ds_check_as_user(List *rteperminfos, RangeTblEntry *rte)
-{
-	if (rte->perminfoindex == 0)
-		return InvalidOid;
-	return getRTEPermissionInfo(rteperminfos, rte)->checkAsUser;
-}
+#define ds_scan_check_as_user(fsplan, estate) \
+	(OidIsValid((fsplan)->checkAsUser) ? (fsplan)->checkAsUser : GetUserId())
+#define ds_result_rel_check_as_user(rinfo, estate) \
+	ExecGetResultRelCheckAsUser((rinfo), (estate))
 #else
-#define DS_EXEC_PERMINFOS(estate)	NIL
-#define DS_PLAN_PERMINFOS(root)		NIL
-#define ds_check_as_user(rteperminfos, rte)	((rte)->checkAsUser)
+static inline Oid
+ds_scan_check_as_user(ForeignScan *fsplan, EState *estate)
+{
+	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid, estate);
+
+	return OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+}
+
+static inline Oid
+ds_result_rel_check_as_user(ResultRelInfo *rinfo, EState *estate)
+{
+	Index		rti = rinfo->ri_RangeTableIndex;
+
+	/* a routed partition has no range table entry; its root has */
+	if (rti == 0 && rinfo->ri_RootResultRelInfo)
+		rti = rinfo->ri_RootResultRelInfo->ri_RangeTableIndex;
+	if (rti != 0)
+	{
+		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
+
+		if (OidIsValid(rte->checkAsUser))
+			return rte->checkAsUser;
+	}
+	return GetUserId();
+}
 #endif
 
 /*
- * The executor's privilege check of one range table entry, ereporting a
- * violation.  16 renamed ExecCheckRTPerms() ExecCheckPermissions(), which
- * takes the RTEPermissionInfos and (under assertions) wants every one of
- * them referenced by the range table given: the entry is passed as a copy
- * that refers to its own as the first of a list of one.
+ * The executor's privilege check of one range table entry at planning,
+ * ereporting a violation.  16 renamed ExecCheckRTPerms()
+ * ExecCheckPermissions(), which takes the RTEPermissionInfos apart and
+ * (under assertions) wants each one given referenced by the range table
+ * given: the entry goes as a copy that points at its own as the first of a
+ * list of one.  An entry without one (an inheritance child) has nothing to
+ * check, as before 16, when a child's requiredPerms were 0.
  */
 #if PG_VERSION_NUM >= 160000
 static inline void
-ds_check_rte_permissions(List *rteperminfos, RangeTblEntry *rte)
+ds_check_rte_permissions(PlannerInfo *root, RangeTblEntry *rte)
 {
 	RangeTblEntry *one;
 	RTEPermissionInfo *perminfo;
 
 	if (rte->perminfoindex == 0)
 		return;
-	perminfo = getRTEPermissionInfo(rteperminfos, rte);
+	perminfo = getRTEPermissionInfo(root->parse->rteperminfos, rte);
 	one = palloc(sizeof(RangeTblEntry));
 	memcpy(one, rte, sizeof(RangeTblEntry));
 	one->perminfoindex = 1;
 	(void) ExecCheckPermissions(list_make1(one), list_make1(perminfo), true);
 }
 #else
-#define ds_check_rte_permissions(rteperminfos, rte) \
+#define ds_check_rte_permissions(root, rte) \
 	((void) ExecCheckRTPerms(list_make1(rte), true))
 #endif
 

@@ -216,10 +216,7 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
 	List	   *priv = fsplan->fdw_private;
-	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
-									   node->ss.ps.state);
-	Oid			userid = ds_check_as_user(DS_EXEC_PERMINFOS(node->ss.ps.state),
-										  rte);
+	Oid			userid = ds_scan_check_as_user(fsplan, node->ss.ps.state);
 	DsScanState *st;
 	char	   *index;
 	char	   *sort_attribute;
@@ -227,8 +224,6 @@ ds_begin_scan(ForeignScanState *node, int eflags)
 	ListCell   *lc;
 	int			i;
 
-	if (!OidIsValid(userid))
-		userid = GetUserId();
 	st = ds_scan_create(node->ss.ss_currentRelation, userid,
 						list_nth(priv, DS_PRIV_RETRIEVED),
 						boolVal(list_nth(priv, DS_PRIV_ALL_ATTRIBUTES)));
