@@ -5,10 +5,12 @@
  *		written for (14 to 18), in one place.
  *
  * Only PostgreSQL 15 is built and tested here (Debian 12's); the branches
- * for the other versions follow their release notes and headers, and are
- * compiled only where those versions are installed.  Each entry names the
- * version that changed the API.  Functions a version lacks are given under
- * their own name, so the calling code reads as on current PostgreSQL.
+ * for the other versions follow their release notes and headers, and have
+ * been compiled for syntax only, against Debian's 17 and 18 server headers
+ * (14's and 16's branches against 15's and 17's with PG_VERSION_NUM set
+ * to theirs: see README.md).  Each entry names the version that changed
+ * the API.  Functions a version lacks are given under their own name, so
+ * the calling code reads as on current PostgreSQL.
  * (The planner's own differences, create_foreignscan_path() and PathKey,
  * are guarded where dynastore_fdw.c calls them.)
  *
