@@ -105,11 +105,11 @@ ds_result_rel_check_as_user(ResultRelInfo *rinfo, EState *estate)
 /*
  * The executor's privilege check of one range table entry at planning,
  * ereporting a violation.  16 renamed ExecCheckRTPerms()
- * ExecCheckPermissions(), which takes the RTEPermissionInfos apart and
- * (under assertions) wants each one given referenced by the range table
- * given: the entry goes as a copy that points at its own as the first of a
- * list of one.  An entry without one (an inheritance child) has nothing to
- * check, as before 16, when a child's requiredPerms were 0.
+ * ExecCheckPermissions(), which takes the RTEPermissionInfos as a list
+ * apart and, under assertions, wants the range table given to refer to
+ * every one of them: the entry goes as a copy referring to its own as the
+ * first of a list of one.  An entry without one (an inheritance child's)
+ * has nothing to check, as before 16, when a child's requiredPerms were 0.
  */
 #if PG_VERSION_NUM >= 160000
 static inline void
