@@ -81,7 +81,7 @@ acquire_sample_rows(Relation rel, int elevel, HeapTuple *rows, int targrows,
 	{
 		bool		found;
 
-		vacuum_delay_point();
+		ds_analyze_delay_point();
 		MemoryContextSwitchTo(scancxt);
 		found = ds_scan_next(st, values, nulls);
 		MemoryContextSwitchTo(oldcxt);

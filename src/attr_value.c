@@ -347,8 +347,10 @@ attr_bytes(AttrParts *parts)
 						parts->tag)));
 
 	result = palloc(VARHDRSZ + pg_b64_dec_len(v->val.string.len) + 1);
+	/* through void *: 18 made the bytes uint8, before char */
 	len = pg_b64_decode(v->val.string.val, v->val.string.len,
-						VARDATA(result), pg_b64_dec_len(v->val.string.len));
+						(void *) VARDATA(result),
+						pg_b64_dec_len(v->val.string.len));
 	if (len < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -672,7 +674,7 @@ base64_text(const char *data, int len)
 {
 	int			enclen = pg_b64_enc_len(len);
 	char	   *out = palloc(enclen + 1);
-	int			n = pg_b64_encode(data, len, out, enclen);
+	int			n = pg_b64_encode((const void *) data, len, out, enclen);	/* uint8 in 18 */
 
 	if (n < 0)
 		elog(ERROR, "could not encode %d bytes as base64", len);

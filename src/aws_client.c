@@ -27,7 +27,6 @@
 #include <curl/curl.h>
 
 #include "common/jsonapi.h"
-#include "common/pg_prng.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -39,6 +38,7 @@
 
 #include "aws_client.h"
 #include "credentials.h"
+#include "pg_compat.h"
 #include "sigv4.h"
 
 #define DDB_TARGET_PREFIX	"DynamoDB_20120810."
@@ -1511,33 +1511,36 @@ ddb_transport_retryable(CURLcode code)
 }
 
 /* JSON callbacks of ddb_parse_error_body: only top-level fields count. */
-static void
+static ds_json_cb_result
 ddb_json_nest(void *state)
 {
 	((DdbErrorParse *) state)->depth++;
+	DS_JSON_CB_DONE;
 }
 
-static void
+static ds_json_cb_result
 ddb_json_unnest(void *state)
 {
 	((DdbErrorParse *) state)->depth--;
+	DS_JSON_CB_DONE;
 }
 
-static void
+static ds_json_cb_result
 ddb_json_field(void *state, char *fname, bool isnull)
 {
 	DdbErrorParse *p = (DdbErrorParse *) state;
 
 	p->target = NULL;
 	if (p->depth != 1)
-		return;
+		DS_JSON_CB_DONE;
 	if (strcmp(fname, "__type") == 0)
 		p->target = &p->type;
 	else if (strcmp(fname, "message") == 0 || strcmp(fname, "Message") == 0)
 		p->target = &p->message;
+	DS_JSON_CB_DONE;
 }
 
-static void
+static ds_json_cb_result
 ddb_json_scalar(void *state, char *token, JsonTokenType tokentype)
 {
 	DdbErrorParse *p = (DdbErrorParse *) state;
@@ -1546,6 +1549,7 @@ ddb_json_scalar(void *state, char *token, JsonTokenType tokentype)
 		*p->target == NULL)
 		*p->target = token;
 	p->target = NULL;
+	DS_JSON_CB_DONE;
 }
 
 /*
@@ -1601,7 +1605,7 @@ ddb_parse_error_body(const AwsConfig *cfg, const DdbAttempt *att,
 	sem.object_field_start = ddb_json_field;
 	sem.scalar = ddb_json_scalar;
 
-	lex = makeJsonLexContextCstringLen(json, (int) len, PG_UTF8, true);
+	lex = ds_json_lex_cstring(json, len, PG_UTF8, true);
 	if (pg_parse_json(lex, &sem) == JSON_SUCCESS &&
 		(p.type != NULL || p.message != NULL))
 	{

@@ -73,7 +73,11 @@ enum BatchJoinPrivate
 								 * TableOidAttributeNumber: tableoid) */
 	BJ_RETRIEVED,				/* IntList: inner attnums to read */
 	BJ_WHOLE_ROW,				/* Boolean: the inner whole row is used */
-	BJ_JOINTYPE					/* Integer: JOIN_INNER or JOIN_LEFT */
+	BJ_JOINTYPE,				/* Integer: JOIN_INNER or JOIN_LEFT */
+	BJ_CHECK_AS_USER			/* Integer: the foreign table's
+								 * RelOptInfo.userid, the role to read as
+								 * (0: the current user), as 16's
+								 * ForeignScan.checkAsUser */
 };
 
 /*
@@ -412,6 +416,9 @@ plan_batch_join(PlannerInfo *root, RelOptInfo *rel, CustomPath *best_path,
 									makeBoolean(whole_row));
 	cscan->custom_private = lappend(cscan->custom_private,
 									makeInteger(jointype));
+	cscan->custom_private =
+		lappend(cscan->custom_private,
+				makeInteger((int) find_base_rel(root, inner_relid)->userid));
 	return &cscan->scan.plan;
 }
 
@@ -426,9 +433,9 @@ create_batch_join_state(CustomScan *cscan)
 }
 
 /*
- * The foreign table is read with the user mapping of its own range-table
- * entry, as a plain scan of it would be: the owner's of the view it was
- * named in, or the current user's.
+ * The foreign table is read with the user mapping of the role the planner
+ * checks it as, kept in the plan as for a plain scan: the owner's of the
+ * view it was named in, or the current user's.
  */
 static void
 begin_batch_join(CustomScanState *node, EState *estate, int eflags)
@@ -448,7 +455,9 @@ begin_batch_join(CustomScanState *node, EState *estate, int eflags)
 		elog(ERROR, "range-table index of the foreign table not found");
 	st->inner_rti = rti;
 	rte = exec_rt_fetch(rti, estate);
-	userid = OidIsValid(rte->checkAsUser) ? rte->checkAsUser : GetUserId();
+	userid = (Oid) intVal(list_nth(priv, BJ_CHECK_AS_USER));
+	if (!OidIsValid(userid))
+		userid = GetUserId();
 
 	st->outer = ExecInitNode(linitial(cscan->custom_plans), estate, eflags);
 	node->custom_ps = list_make1(st->outer);

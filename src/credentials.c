@@ -60,6 +60,7 @@
 
 #include "aws_client.h"
 #include "credentials.h"
+#include "pg_compat.h"
 
 /* Refresh this long before keys expire, or at half their life if shorter. */
 #define CRED_REFRESH_WINDOW_US	((int64) 5 * 60 * USECS_PER_SEC)
@@ -1217,32 +1218,35 @@ cred_answer_wipe(CredAnswer *answer)
 
 /* ---------------------------------------------------------------- JSON and XML */
 
-static void
+static ds_json_cb_result
 cred_json_nest(void *state)
 {
 	((CredJsonParse *) state)->depth++;
+	DS_JSON_CB_DONE;
 }
 
-static void
+static ds_json_cb_result
 cred_json_unnest(void *state)
 {
 	((CredJsonParse *) state)->depth--;
+	DS_JSON_CB_DONE;
 }
 
-static void
+static ds_json_cb_result
 cred_json_field(void *state, char *fname, bool isnull)
 {
 	CredJsonParse *p = (CredJsonParse *) state;
 
 	p->target = NULL;
 	if (p->depth != 1)
-		return;
+		DS_JSON_CB_DONE;
 	for (int i = 0; i < p->nfields; i++)
 		if (strcmp(fname, p->fields[i].name) == 0)
 			p->target = &p->fields[i].value;
+	DS_JSON_CB_DONE;
 }
 
-static void
+static ds_json_cb_result
 cred_json_scalar(void *state, char *token, JsonTokenType tokentype)
 {
 	CredJsonParse *p = (CredJsonParse *) state;
@@ -1251,6 +1255,7 @@ cred_json_scalar(void *state, char *token, JsonTokenType tokentype)
 		*p->target == NULL)
 		*p->target = token;
 	p->target = NULL;
+	DS_JSON_CB_DONE;
 }
 
 /*
@@ -1277,8 +1282,7 @@ cred_json_fields(const char *json, size_t len, CredJsonField *fields,
 	sem.array_end = cred_json_unnest;
 	sem.object_field_start = cred_json_field;
 	sem.scalar = cred_json_scalar;
-	lex = makeJsonLexContextCstringLen(pnstrdup(json, len), (int) len,
-									   PG_UTF8, true);
+	lex = ds_json_lex_cstring(pnstrdup(json, len), len, PG_UTF8, true);
 	return pg_parse_json(lex, &sem) == JSON_SUCCESS;
 }
 

@@ -15,6 +15,8 @@
 #include "lib/stringinfo.h"
 #include "utils/jsonb.h"
 
+#include "pg_compat.h"
+
 extern Jsonb *ddb_json_parse(const char *text, const char *operation);
 extern Jsonb *ddb_json_parse_in(const char *text, const char *operation,
 								MemoryContext scratch);

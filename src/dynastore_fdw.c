@@ -196,8 +196,7 @@ dsGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel,
 	 * table: not before the privileges the executor will check, so that a
 	 * role without them learns nothing but that.
 	 */
-	ExecCheckRTPerms(list_make1(planner_rt_fetch(baserel->relid, root)),
-					 true);
+	ds_check_rte_permissions(root, planner_rt_fetch(baserel->relid, root));
 
 	baserel->fdw_private = info;
 	info->opts = ds_get_table_options(foreigntableid, userid);

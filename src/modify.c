@@ -396,20 +396,8 @@ create_modify_state(ResultRelInfo *rinfo, EState *estate, CmdType operation,
 					List *target_attrs, bool do_nothing)
 {
 	Relation	rel = rinfo->ri_RelationDesc;
-	Index		rti = rinfo->ri_RangeTableIndex;
-	Oid			userid = GetUserId();
+	Oid			userid = ds_result_rel_check_as_user(rinfo, estate);
 	DsModifyState *st = palloc0(sizeof(DsModifyState));
-
-	/* a routed partition has no range table entry; its root has */
-	if (rti == 0 && rinfo->ri_RootResultRelInfo)
-		rti = rinfo->ri_RootResultRelInfo->ri_RangeTableIndex;
-	if (rti != 0)
-	{
-		RangeTblEntry *rte = exec_rt_fetch(rti, estate);
-
-		if (OidIsValid(rte->checkAsUser))
-			userid = rte->checkAsUser;
-	}
 
 	st->rel = rel;
 	st->operation = operation;

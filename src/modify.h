@@ -14,6 +14,8 @@
 #include "nodes/plannodes.h"
 #include "utils/rel.h"
 
+#include "pg_compat.h"
+
 extern void ds_add_update_targets(PlannerInfo *root, Index rtindex,
 								  RangeTblEntry *target_rte,
 								  Relation target_relation);

@@ -226,10 +226,7 @@ void
 ds_begin_scan(ForeignScanState *node, int eflags)
 {
 	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
-	RangeTblEntry *rte = exec_rt_fetch(fsplan->scan.scanrelid,
-									   node->ss.ps.state);
-	Oid			userid = OidIsValid(rte->checkAsUser) ?
-		rte->checkAsUser : GetUserId();
+	Oid			userid = ds_scan_check_as_user(fsplan, node->ss.ps.state);
 
 	node->fdw_state = ds_scan_from_plan(node, node->ss.ss_currentRelation,
 										userid);

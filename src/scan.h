@@ -12,6 +12,8 @@
 #include "nodes/execnodes.h"
 #include "utils/relcache.h"
 
+#include "pg_compat.h"
+
 /*
  * Positions in ForeignScan.fdw_private, written by the planner.  The
  * values of the key conditions are the plan's fdw_exprs, evaluated at

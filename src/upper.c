@@ -164,9 +164,14 @@ ds_count_begin(ForeignScanState *node, int eflags)
 	ForeignScan *fsplan = (ForeignScan *) node->ss.ps.plan;
 	EState	   *estate = node->ss.ps.state;
 	Index		rtindex = bms_singleton_member(fsplan->fs_relids);
+#if PG_VERSION_NUM >= 160000
+	/* 16 keeps the role to check as in the plan, for upper relations too */
+	Oid			userid = ds_scan_check_as_user(fsplan, estate);
+#else
 	RangeTblEntry *rte = exec_rt_fetch(rtindex, estate);
 	Oid			userid = OidIsValid(rte->checkAsUser) ?
 		rte->checkAsUser : GetUserId();
+#endif
 	Relation	rel = ExecOpenScanRelation(estate, rtindex, eflags);
 	DsScanState *st = ds_scan_from_plan(node, rel, userid);
 
