@@ -152,6 +152,9 @@ CREATE FOREIGN TABLE cp_h (name text) SERVER cp_hostile
 SELECT count(*) FROM cp_h;
 \! "$DDB_TEST_DIR"/hostilectl answer Query '{"Count":-3,"ScannedCount":0}' 1
 SELECT count(*) FROM cp_h;
+-- ... and so is a page that names itself as the next one
+\! "$DDB_TEST_DIR"/hostilectl answer Query '{"Count":1,"ScannedCount":1,"LastEvaluatedKey":{"id":{"S":"p"},"name":{"S":"a/01"}}}' 2
+SELECT count(*) FROM cp_h;
 \! "$DDB_TEST_DIR"/hostilectl clear
 SELECT count(*) FROM cp_h;
 

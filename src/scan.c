@@ -449,8 +449,15 @@ ds_scan_count(DsScanState *st, int64 *count)
 	start_reading(st);
 	while (!st->done)
 	{
+		char	   *asked = st->next_key;
+
 		CHECK_FOR_INTERRUPTS();
 		fetch_page(st);
+
+		/* a page that names itself as the next would be counted forever */
+		if (asked && st->next_key && strcmp(asked, st->next_key) == 0)
+			ddb_answer_error(ddb_operation_name(st->read.op),
+							 "The LastEvaluatedKey of a page is the ExclusiveStartKey it was asked with.");
 	}
 	MemoryContextReset(st->page_cxt);
 	*count = st->counted;
