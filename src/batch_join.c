@@ -6,7 +6,7 @@
  *
  * PostgreSQL runs a parameterized scan once per outer row, so a join of
  * 200 local keys with a partition would make 200 GetItem requests.  This
- * custom join gathers the outer rows in batches (a hundred, then four
+ * custom join gathers the outer rows in batches (a hundred, then eight
  * hundred at a time), reads their records with BatchGetItem (a request a
  * hundred keys, those of a batch at once), and joins them in memory,
  * keeping the outer rows' order.  It is offered through set_join_pathlist_hook for
@@ -51,11 +51,11 @@
 
 /*
  * Outer rows a batch: the first batch of a scan a request's worth (a
- * LIMIT may need no more), the next ones four requests', which the scan
+ * LIMIT may need no more), the next ones eight requests', which the scan
  * sends at once.
  */
 #define FIRST_BATCH_ROWS	DDB_MAX_BATCH_GET_KEYS
-#define BATCH_ROWS			(4 * DDB_MAX_BATCH_GET_KEYS)
+#define BATCH_ROWS			(8 * DDB_MAX_BATCH_GET_KEYS)
 
 /* Positions in CustomScan.custom_private. */
 enum BatchJoinPrivate

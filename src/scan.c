@@ -38,9 +38,11 @@
 
 /*
  * BatchGetItem rounds (of a hundred keys) in flight at once: 1,000 keys
- * take three round trips, not ten.
+ * take two round trips, not ten.  DynamoDB answers a round with at most
+ * 16 MB, so a page of rounds holds at most 128 MB (800 items of 1 KB are
+ * 800 KB).
  */
-#define DS_BATCH_ROUNDS		4
+#define DS_BATCH_ROUNDS		8
 
 /* A key condition of the plan; its values come from fdw_exprs. */
 typedef struct DsCond
