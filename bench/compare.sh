@@ -12,7 +12,11 @@
 #      latency + the time of the same read at 0 ms (CPU, dynalite and the
 #      proxy): 200 lookups name = $1, a prefix, ORDER BY ... LIMIT 5, joins
 #      of 200 and 1,000 local keys, name = ANY (1,000 keys) and the whole
-#      partition, whose Query pages follow one another.
+#      partition, whose Query pages follow one another;
+#   3. canned answers (50 pages of 1,000 records, served as they are by
+#      test/hostile.js, no DynamoDB) against file_fdw reading the same rows
+#      from a CSV file and a heap table holding them: the backend's CPU for
+#      the value as text, the value as jsonb, every column.
 # In flight is what the reads allow at best: the pages of a Query come one
 # after the other (each names the next), BatchGetItem rounds are
 # independent.  The wrapper's times are the executor's (EXPLAIN ANALYZE's
@@ -228,6 +232,75 @@ for c in "${CASES[@]}"; do
 		"$(stats "$KIT_RUN_DIR/${id}_0.ms")" "$LATENCY_MS" "$(stats "$KIT_RUN_DIR/${id}_l.ms")")"
 done
 
+# --------------------------------------------------------------- 3. canned
+
+CANNED_PAGES=50
+CANNED_ITEMS=1000
+CANNED_ROWS=$((CANNED_PAGES * CANNED_ITEMS))
+kit_say "3. canned answers ($CANNED_PAGES pages of $CANNED_ITEMS records) against file_fdw and a heap table, $RUNS runs each"
+read -r hostile_port < <(kit_free_ports 1) || kit_die "no free port"
+kit_start_hostile "$hostile_port" "$DDB_DIRECT_ENDPOINT" "$KIT_RUN_DIR/hostile.log"
+HOSTILE_URL=http://127.0.0.1:$hostile_port
+ddb create-table bench_canned || kit_die "create-table failed"
+node "$KIT_REPO/bench/canned.js" "$KIT_RUN_DIR/canned-rules.json" "$KIT_RUN_DIR/canned.csv" \
+	"$CANNED_PAGES" "$CANNED_ITEMS" AKIDBENCHCANNED || kit_die "canned.js failed"
+chown postgres: "$KIT_RUN_DIR/canned-rules.json" "$KIT_RUN_DIR/canned.csv"
+psql_bench >/dev/null <<-EOF || kit_die "could not set up the canned tables"
+	CREATE SERVER canned FOREIGN DATA WRAPPER dynastore_fdw
+	  OPTIONS (endpoint '$HOSTILE_URL', max_retries '0');
+	CREATE USER MAPPING FOR CURRENT_USER SERVER canned
+	  OPTIONS (access_key_id 'AKIDBENCHCANNED', secret_access_key 'canned');
+	CREATE FOREIGN TABLE c_all (id text, name text, version bigint, expires timestamptz,
+	                            value jsonb, fields jsonb)
+	  SERVER canned OPTIONS (table 'bench_canned', partition 'big');
+	CREATE FOREIGN TABLE c_text (id text, name text, version bigint, expires timestamptz,
+	                             value text, fields jsonb)
+	  SERVER canned OPTIONS (table 'bench_canned', partition 'big');
+	CREATE EXTENSION file_fdw;
+	CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
+	CREATE FOREIGN TABLE f_all (id text, name text, version bigint, expires timestamptz,
+	                            value jsonb, fields jsonb)
+	  SERVER files OPTIONS (filename '$KIT_RUN_DIR/canned.csv', format 'csv');
+	CREATE FOREIGN TABLE f_text (id text, name text, version bigint, expires timestamptz,
+	                             value text, fields jsonb)
+	  SERVER files OPTIONS (filename '$KIT_RUN_DIR/canned.csv', format 'csv');
+	CREATE TABLE h_all AS SELECT * FROM f_all;
+	CREATE TABLE h_text AS SELECT * FROM f_text;
+	VACUUM ANALYZE h_all, h_text;
+EOF
+
+# canned_session SQL: as session, each run of SQL after the hostile
+# DynamoDB was given the pages again (each answers once).
+canned_session() {
+	local call out i post
+	call=$(exec_call "$1")
+	post="\\! curl -sS -o /dev/null -H 'content-type: application/json' --data-binary @'$KIT_RUN_DIR/canned-rules.json' '$HOSTILE_URL/__hostile/rules'"
+	out=$( {
+		for ((i = 0; i <= RUNS; i++)); do
+			echo "$post"
+			echo "SELECT * FROM $call;"
+		done
+	} | psql_bench -At -F ' ') || kit_die "psql failed on $1"
+	awk -v want="$CANNED_ROWS" 'NR > 1 && $3 != want { print "a run returned " $3 " rows, not " want > "/dev/stderr"; bad = 1 }
+		NR > 1 { print $1, $2 } END { exit bad }' <<<"$out" || kit_die "wrong rows from $1"
+}
+
+# id, label, the columns, the tables: the wrapper's, file_fdw's, the heap
+CANNED=(
+	"text|value as text|value|c_text|f_text|h_text"
+	"jsonb|value as jsonb|value|c_all|f_all|h_all"
+	"every|every column (SELECT *)|*|c_all|f_all|h_all"
+)
+for c in "${CANNED[@]}"; do
+	IFS='|' read -r id _ cols ct ft ht <<<"$c"
+	canned_session "SELECT $cols FROM $ct" >"$KIT_RUN_DIR/canned_${id}_fdw.ms"
+	session "$CANNED_ROWS" "$(exec_call "SELECT $cols FROM $ft")" >"$KIT_RUN_DIR/canned_${id}_file.ms"
+	session "$CANNED_ROWS" "$(exec_call "SELECT $cols FROM $ht")" >"$KIT_RUN_DIR/canned_${id}_heap.ms"
+	kit_say "$(printf '%-8s CPU ms: dynastore_fdw %s, file_fdw %s, heap %s (median min max)' "$id" \
+		"$(stats "$KIT_RUN_DIR/canned_${id}_fdw.ms" 2)" "$(stats "$KIT_RUN_DIR/canned_${id}_file.ms" 2)" \
+		"$(stats "$KIT_RUN_DIR/canned_${id}_heap.ms" 2)")"
+done
+
 # --------------------------------------------------------------- the tables
 
 # ratio_stats A B [COLUMN]: "median min max" of run i of A / run i of B, in
@@ -272,6 +345,20 @@ for c in "${CASES[@]}"; do
 		"$(awk -v m="$(stats "$KIT_RUN_DIR/${id}_l.ms")" 'BEGIN { split(m, a, " "); printf "%7.1f (%.1f-%.1f)", a[1], a[2], a[3] }')" \
 		"$bound" "$(fmt_x $(stats "$KIT_RUN_DIR/${id}_x.ms"))"
 done
+echo
+echo "3. canned answers: $CANNED_ROWS records in $CANNED_PAGES pages served as they are (no DynamoDB),"
+echo "   against file_fdw (CSV) and a heap table on the same rows: the backend's CPU, $RUNS runs"
+printf '%-26s %-20s %-20s %-20s %-20s %s\n' "read" "fdw CPU ms" "file_fdw CPU ms" "heap CPU ms" "fdw / file_fdw" "fdw / heap"
+for c in "${CANNED[@]}"; do
+	IFS='|' read -r id label _ <<<"$c"
+	printf '%-26s %-20s %-20s %-20s %-20s %s\n' "$label" \
+		"$(fmt_ms $(stats "$KIT_RUN_DIR/canned_${id}_fdw.ms" 2))" \
+		"$(fmt_ms $(stats "$KIT_RUN_DIR/canned_${id}_file.ms" 2))" \
+		"$(fmt_ms $(stats "$KIT_RUN_DIR/canned_${id}_heap.ms" 2))" \
+		"$(fmt_x $(ratio_stats "canned_${id}_fdw" "canned_${id}_file" 2))" \
+		"$(fmt_x $(ratio_stats "canned_${id}_fdw" "canned_${id}_heap" 2))"
+done
+
 echo
 echo "ms: the executor's time (EXPLAIN ANALYZE, TIMING OFF), median (min-max) of the runs;"
 echo "CPU: the backend's (from /proc, in steps of 10 ms) and the SDK process's; x: the"
