@@ -61,11 +61,12 @@ done
 
 REPO=$KIT_REPO
 RESULTS=$REPO/results
-# The SigV4 vectors (AWS's suite and botocore's DynamoDB requests) live outside
-# the repository, in ../shared/testdata/sigv4 beside the checkout, or where
-# DDB_SIGV4_TESTDATA says.  Without them the signer's unit test is skipped
-# with a note, except in CI (CI=true), where their absence fails the run.
-SIGV4_DATA=${DDB_SIGV4_TESTDATA:-$(cd "$REPO/.." && pwd)/shared/testdata/sigv4}
+# The SigV4 vectors (AWS's suite, Apache-2.0 with its LICENSE and NOTICE, and
+# botocore's DynamoDB requests) are in test/sigv4, copied from the project's
+# shared/testdata, so the tests need nothing outside the checkout;
+# DDB_SIGV4_TESTDATA points elsewhere.  Without them the signer's unit test
+# is skipped with a note, except in CI (CI=true), where that fails the run.
+SIGV4_DATA=${DDB_SIGV4_TESTDATA:-$REPO/test/sigv4}
 TEST_TIMEOUT=${DDB_TEST_TIMEOUT:-900}
 PASS=0
 FAIL=0
