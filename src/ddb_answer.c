@@ -275,8 +275,8 @@ capacity_units(const char *op, JsonbValue *v)
 }
 
 /* ConsumedCapacity: one object, or (BatchGetItem) an array of them. */
-static double
-consumed_capacity(const char *op, Jsonb *answer)
+double
+ddb_answer_capacity(const char *op, Jsonb *answer)
 {
 	JsonbValue *consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
 	JsonbIterator *it;
@@ -323,7 +323,7 @@ ddb_answer_items(Jsonb *answer, const DdbRead *read, DdbAnswerState *state,
 
 	if (!JsonContainerIsObject(&answer->root))
 		ddb_answer_error(op, "The answer is not a JSON object.");
-	*capacity += consumed_capacity(op, answer);
+	*capacity += ddb_answer_capacity(op, answer);
 
 	if (state->sort_attribute && state->last_sort.data == NULL)
 	{

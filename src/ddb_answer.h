@@ -39,4 +39,6 @@ extern char *ddb_answer_last_key(Jsonb *answer, const DdbRead *read,
 extern List *ddb_answer_unprocessed(Jsonb *answer, const DdbRead *read,
 									DdbAnswerState *state);
 
+extern double ddb_answer_capacity(const char *op, Jsonb *answer);
+
 #endif							/* DDB_ANSWER_H */

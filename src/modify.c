@@ -136,6 +136,8 @@ static void identity_of(DsModifyState *st, TupleTableSlot *planSlot,
 						int64 *version);
 static List *row_attrs(DsModifyState *st, TupleTableSlot *slot,
 					   List **owners);
+static void identity_missing(DsModifyState *st, DsColumn *col,
+							 const char *attribute) pg_attribute_noreturn();
 static void check_version_room(DsModifyState *st, const DdbKey *shown,
 							   bool has_version, int64 version);
 static Jsonb *parse_item(const char *json, const char *operation);
@@ -1084,6 +1086,20 @@ column_by_attnum(DsModifyState *st, AttrNumber attnum)
 	return NULL;				/* keep compiler quiet */
 }
 
+/* A record the statement read has a NULL part of its key. */
+static void
+identity_missing(DsModifyState *st, DsColumn *col, const char *attribute)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
+			 errmsg("record of foreign table \"%s\" has no \"%s\"",
+					RelationGetRelationName(st->rel), attribute),
+			 errdetail("Column \"%s\" of a record the statement read is NULL, so the record cannot be written.",
+					   col->colname),
+			 errhint("Check the column's attribute option: it must map to the record's key \"%s\".",
+					 attribute)));
+}
+
 /* The key and the version that the scan read, from the row identity. */
 static void
 identity_of(DsModifyState *st, TupleTableSlot *planSlot, DdbKey *key,
@@ -1094,13 +1110,7 @@ identity_of(DsModifyState *st, TupleTableSlot *planSlot, DdbKey *key,
 
 	d = ExecGetJunkAttribute(planSlot, st->junk_name, &isnull);
 	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-				 errmsg("record of foreign table \"%s\" has no key",
-						RelationGetRelationName(st->rel)),
-				 errdetail("Column \"%s\" of a record the statement read is NULL, so the record cannot be written.",
-						   st->name_col->colname),
-				 errhint("Check the column's attribute option: it must map to the record's key \"name\".")));
+		identity_missing(st, st->name_col, "name");
 	shown->name = OutputFunctionCall(&st->name_col->outfunc, d);
 	key->name = attr_key_text(st->name_col, d);
 
@@ -1114,13 +1124,7 @@ identity_of(DsModifyState *st, TupleTableSlot *planSlot, DdbKey *key,
 	{
 		d = ExecGetJunkAttribute(planSlot, st->junk_id, &isnull);
 		if (isnull)
-			ereport(ERROR,
-					(errcode(ERRCODE_FDW_INVALID_DATA_TYPE),
-					 errmsg("record of foreign table \"%s\" has no partition",
-							RelationGetRelationName(st->rel)),
-					 errdetail("Column \"%s\" of a record the statement read is NULL, so the record cannot be written.",
-							   st->id_col->colname),
-					 errhint("Check the column's attribute option: it must map to the record's key \"id\".")));
+			identity_missing(st, st->id_col, "id");
 		shown->id = OutputFunctionCall(&st->id_col->outfunc, d);
 		key->id = attr_key_text(st->id_col, d);
 	}

@@ -802,13 +802,10 @@ take_answer(DsScanState *st, Jsonb *answer)
 
 	if (st->read.count_only)
 	{
-		JsonbValue *consumed = ddb_json_get(&answer->root, "ConsumedCapacity");
 		double		n = ddb_json_get_number(&answer->root, "Count", -1);
 
-		if (consumed && consumed->type == jbvBinary &&
-			JsonContainerIsObject(consumed->val.binary.data))
-			st->capacity += ddb_json_get_number(consumed->val.binary.data,
-												"CapacityUnits", 0);
+		st->capacity += ddb_answer_capacity(ddb_operation_name(st->read.op),
+											answer);
 		if (n < 0 || n != floor(n) || n > PG_INT32_MAX)
 			ddb_answer_error(ddb_operation_name(st->read.op),
 							 "The answer to a Select COUNT has no Count, or not a whole number.");

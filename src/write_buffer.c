@@ -129,7 +129,8 @@ static bool judge_cancellation(DsWriteBuffer *buf, FlushRequest *fl,
 							   bool *changed);
 static void settle_unfinished(FlushRequest *fl);
 static void send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs,
-						  AwsCallStats *calls, FlushProgress *progress);
+						  int *weights, DsWriteStats *stats,
+						  FlushProgress *progress);
 static void send_singles(DsWriteBuffer *buf, DsWrite **writes, int n,
 						 FlushProgress *progress);
 static void send_puts(DsWriteBuffer *buf, DsWrite **writes, int n,
@@ -525,7 +526,7 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 		int			nreqs = 0;
 		bool		throttled = false;
 		bool		left = false;
-		AwsCallStats calls = {0};
+		int		   *weights;
 
 		CHECK_FOR_INTERRUPTS();
 		for (int f = 0; f < nfl; f++)
@@ -564,15 +565,11 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 			break;
 		}
 
-		progress->reqs = reqs;
-		progress->nreqs = nreqs;
-		progress->weights = palloc(sizeof(int) * nreqs);
+		weights = palloc(sizeof(int) * nreqs);
 		for (int r = 0; r < nreqs; r++)
-			progress->weights[r] = fl[which[r]].nwrites;
-		send_requests(buf, reqs, nreqs, &calls, progress);
-		progress->reqs = NULL;
+			weights[r] = fl[which[r]].nwrites;
 		/* one request, maybe many tables: charged to the first write's */
-		writes[0]->stats->requests += calls.requests;
+		send_requests(buf, reqs, nreqs, weights, writes[0]->stats, progress);
 
 		for (int r = 0; r < nreqs; r++)
 		{
@@ -663,20 +660,26 @@ settle_unfinished(FlushRequest *fl)
 }
 
 /*
- * Send requests; a cancel (Ctrl-C, statement_timeout) while they are in
- * flight leaves their outcome unknown, and says so with 40003 rather than
- * 57014: what was sent may have applied.
+ * Send requests, weights[r] writes in request r, all at once; the HTTP
+ * requests made are counted in stats.  While they are in flight, progress
+ * shows them to the error context.  A cancel (Ctrl-C, statement_timeout)
+ * meanwhile leaves their outcome unknown, and says so with 40003 rather
+ * than 57014: what was sent may have applied.
  */
 static void
-send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs,
-			  AwsCallStats *calls, FlushProgress *progress)
+send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs, int *weights,
+			  DsWriteStats *stats, FlushProgress *progress)
 {
 	MemoryContext cxt = CurrentMemoryContext;
+	AwsCallStats calls = {0};
 
+	progress->reqs = reqs;
+	progress->nreqs = nreqs;
+	progress->weights = weights;
 	PG_TRY();
 	{
 		aws_dynamodb_call_many(&buf->aws, reqs, nreqs, AWS_MAX_CONCURRENCY,
-							   calls);
+							   &calls);
 	}
 	PG_CATCH();
 	{
@@ -690,7 +693,7 @@ send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs,
 		FlushErrorState();
 		for (int r = 0; r < nreqs; r++)
 			if (reqs[r].response == NULL)
-				in_flight += progress->weights[r];
+				in_flight += weights[r];
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_STATEMENT_COMPLETION_UNKNOWN),
 				 errmsg("statement was cancelled while its writes were being sent"),
@@ -700,6 +703,8 @@ send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs,
 				 errhint("Read the records to see what they hold before writing them again.")));
 	}
 	PG_END_TRY();
+	progress->reqs = NULL;
+	stats->requests += calls.requests;
 }
 
 /*
@@ -809,7 +814,7 @@ send_singles(DsWriteBuffer *buf, DsWrite **writes, int n,
 			 FlushProgress *progress)
 {
 	AwsRequest *reqs = palloc0(sizeof(AwsRequest) * n);
-	AwsCallStats calls = {0};
+	int		   *weights = palloc(sizeof(int) * n);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -821,14 +826,9 @@ send_singles(DsWriteBuffer *buf, DsWrite **writes, int n,
 		reqs[i].accepted_errors = ds_conditional_errors;
 		reqs[i].keep_failure = true;
 	}
-	progress->reqs = reqs;
-	progress->nreqs = n;
-	progress->weights = palloc(sizeof(int) * n);
 	for (int i = 0; i < n; i++)
-		progress->weights[i] = 1;
-	send_requests(buf, reqs, n, &calls, progress);
-	progress->reqs = NULL;
-	writes[0]->stats->requests += calls.requests;
+		weights[i] = 1;
+	send_requests(buf, reqs, n, weights, writes[0]->stats, progress);
 
 	for (int i = 0; i < n; i++)
 	{
@@ -871,7 +871,6 @@ send_puts(DsWriteBuffer *buf, DsWrite **given, int n,
 		int		   *first = palloc(sizeof(int) * n);
 		int		   *count = palloc(sizeof(int) * n);
 		int			nleft = 0;
-		AwsCallStats calls = {0};
 
 		CHECK_FOR_INTERRUPTS();
 		for (int i = 0; i < n;)
@@ -893,12 +892,7 @@ send_puts(DsWriteBuffer *buf, DsWrite **given, int n,
 			nreqs++;
 			i = j;
 		}
-		progress->reqs = reqs;
-		progress->nreqs = nreqs;
-		progress->weights = count;
-		send_requests(buf, reqs, nreqs, &calls, progress);
-		progress->reqs = NULL;
-		writes[0]->stats->requests += calls.requests;
+		send_requests(buf, reqs, nreqs, count, writes[0]->stats, progress);
 
 		for (int r = 0; r < nreqs; r++)
 		{
@@ -1041,7 +1035,11 @@ note_applied(FlushProgress *progress, DsWrite *write)
 	progress->applied++;
 }
 
-/* ConsumedCapacity is an object, or for batches an array of them. */
+/*
+ * ConsumedCapacity is an object, or for batches an array of them.  Read
+ * leniently, unlike a read's (ddb_answer_capacity): the writes it reports
+ * on have applied, and a malformed count must not turn that into an error.
+ */
 static void
 note_capacity(DsWriteStats *stats, const char *body)
 {
