@@ -10,6 +10,8 @@ OBJS = \
 	src/batch_join.o \
 	src/modify.o \
 	src/write_buffer.o \
+	src/txn_writes.o \
+	src/read_overlay.o \
 	src/ddb_write.o \
 	src/ddb_request.o \
 	src/ddb_answer.o \

@@ -71,7 +71,8 @@ CREATE FUNCTION dynastore_fdw_get_connections (
   OUT credential_expiration timestamptz,
   OUT requests bigint,
   OUT open_connections integer,
-  OUT valid boolean)
+  OUT valid boolean,
+  OUT pending_writes integer)
 RETURNS SETOF record
 AS 'MODULE_PATHNAME'
 LANGUAGE C STRICT PARALLEL RESTRICTED;

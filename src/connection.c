@@ -34,6 +34,7 @@
 
 #include "aws_client.h"
 #include "connection.h"
+#include "txn_writes.h"
 #include "credentials.h"
 
 typedef struct DsConnection
@@ -335,7 +336,7 @@ ds_xact_callback(XactEvent event, void *arg)
 Datum
 dynastore_fdw_get_connections(PG_FUNCTION_ARGS)
 {
-#define DS_CONNECTION_COLS	9
+#define DS_CONNECTION_COLS	10
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	HASH_SEQ_STATUS scan;
 	DsConnection *entry;
@@ -384,6 +385,7 @@ dynastore_fdw_get_connections(PG_FUNCTION_ARGS)
 		values[6] = Int64GetDatum((int64) requests);
 		values[7] = Int32GetDatum(open_connections);
 		values[8] = BoolGetDatum(!entry->invalidated);
+		values[9] = Int32GetDatum(ds_txn_pending(entry->serverid));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values,
 							 nulls);
 	}

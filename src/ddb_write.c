@@ -338,3 +338,142 @@ ddb_write_get(const char *table, const DdbKey *key)
 	appendStringInfoString(&buf, ",\"ConsistentRead\":true}");
 	return buf.data;
 }
+
+/*
+ * One action of a transaction that writes a record once for everything a
+ * SQL transaction did to it (write_mode 'commit'): the condition of its
+ * first write, the effect of its last.  attrs are the item's attributes
+ * but the key for a put, those to set (value) and remove (NULL) for an
+ * update, which also adds increment to the version.
+ */
+char *
+ddb_write_action(const char *table, const DdbKey *key, DdbCondition cond,
+				 bool has_version, int64 version, int64 now,
+				 DdbEffect effect, List *attrs, int64 increment)
+{
+	StringInfoData buf;
+	StringInfoData names;
+	StringInfoData values;
+	const char *expr = NULL;
+	const char *action;
+	ListCell   *lc;
+
+	initStringInfo(&buf);
+	initStringInfo(&names);
+	initStringInfo(&values);
+	appendStringInfoString(&buf, "\"TableName\":");
+	ddb_json_string(&buf, table);
+	appendStringInfoChar(&buf, ',');
+
+	switch (cond)
+	{
+		case DDB_IF_ANY:
+			break;
+		case DDB_IF_ABSENT:
+			expr = "attribute_not_exists(#n) OR #e < :now"
+				" OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))";
+			appendStringInfoString(&names, ",\"#n\":\"name\",\"#e\":\"expires\"");
+			appendStringInfo(&values, ",\":now\":{\"N\":\"" INT64_FORMAT "\"},"
+							 "\":num\":{\"S\":\"N\"}", now);
+			break;
+		case DDB_IF_LIVE_VERSION:
+			expr = has_version ?
+				"#v = :v AND (attribute_not_exists(#e) OR #e >= :now)" :
+				"attribute_exists(#n) AND attribute_not_exists(#v)"
+				" AND (attribute_not_exists(#e) OR #e >= :now)";
+			appendStringInfoString(&names, ",\"#e\":\"expires\"");
+			appendStringInfo(&values, ",\":now\":{\"N\":\"" INT64_FORMAT "\"}",
+							 now);
+			break;
+		case DDB_IF_VERSION:
+			expr = has_version ? "#v = :v" :
+				"attribute_exists(#n) AND attribute_not_exists(#v)";
+			break;
+	}
+	if (cond == DDB_IF_LIVE_VERSION || cond == DDB_IF_VERSION)
+	{
+		appendStringInfoString(&names, ",\"#v\":\"version\"");
+		if (has_version)
+			appendStringInfo(&values, ",\":v\":{\"N\":\"" INT64_FORMAT "\"}",
+							 version);
+		else
+			appendStringInfoString(&names, ",\"#n\":\"name\"");
+	}
+
+	if (effect == DDB_DO_PUT)
+	{
+		action = "Put";
+		appendStringInfo(&buf, "\"Item\":%s", ddb_write_item(key, attrs));
+	}
+	else
+	{
+		action = effect == DDB_DO_CHECK ? "ConditionCheck" :
+			effect == DDB_DO_UPDATE ? "Update" : "Delete";
+		append_key(&buf, key);
+	}
+
+	if (effect == DDB_DO_UPDATE)
+	{
+		StringInfoData update;
+		bool		any = false;
+
+		initStringInfo(&update);
+		appendStringInfoString(&update, "ADD #u :inc");
+		appendStringInfoString(&names, ",\"#u\":\"version\"");
+		appendStringInfo(&values, ",\":inc\":{\"N\":\"" INT64_FORMAT "\"}",
+						 increment);
+		foreach(lc, attrs)
+		{
+			DdbAttr    *attr = lfirst(lc);
+			int			i = foreach_current_index(lc);
+
+			appendStringInfo(&names, ",\"#a%d\":", i);
+			ddb_json_string(&names, attr->name);
+			if (attr->value == NULL)
+				continue;
+			appendStringInfo(&update, "%s#a%d = :a%d", any ? ", " : " SET ",
+							 i, i);
+			appendStringInfo(&values, ",\":a%d\":%s", i, attr->value);
+			any = true;
+		}
+		any = false;
+		foreach(lc, attrs)
+		{
+			DdbAttr    *attr = lfirst(lc);
+
+			if (attr->value != NULL)
+				continue;
+			appendStringInfo(&update, "%s#a%d", any ? ", " : " REMOVE ",
+							 foreach_current_index(lc));
+			any = true;
+		}
+		appendStringInfoString(&buf, ",\"UpdateExpression\":");
+		ddb_json_string(&buf, update.data);
+	}
+
+	if (expr)
+	{
+		appendStringInfoString(&buf, ",\"ConditionExpression\":");
+		ddb_json_string(&buf, expr);
+	}
+	if (names.len > 0)
+		appendStringInfo(&buf, ",\"ExpressionAttributeNames\":{%s}",
+						 names.data + 1);
+	if (values.len > 0)
+		appendStringInfo(&buf, ",\"ExpressionAttributeValues\":{%s}",
+						 values.data + 1);
+	pfree(names.data);
+	pfree(values.data);
+
+	/* an action with no condition cannot fail one: ask for no item */
+	if (expr == NULL)
+	{
+		StringInfoData out;
+
+		initStringInfo(&out);
+		appendStringInfo(&out, "{\"%s\":{%s}}", action, buf.data);
+		pfree(buf.data);
+		return out.data;
+	}
+	return finish_write(&buf, action, DDB_WRITE_ACTION);
+}

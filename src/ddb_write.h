@@ -48,6 +48,24 @@ typedef enum DdbWriteShape
 	DDB_WRITE_ACTION
 } DdbWriteShape;
 
+/* The condition of a transaction's merged write of one record. */
+typedef enum DdbCondition
+{
+	DDB_IF_ANY,					/* none (a put) */
+	DDB_IF_ABSENT,				/* no live record: INSERT's */
+	DDB_IF_LIVE_VERSION,		/* the version read, not expired: UPDATE's */
+	DDB_IF_VERSION				/* the version read: DELETE's */
+} DdbCondition;
+
+/* What the merged write does to the record. */
+typedef enum DdbEffect
+{
+	DDB_DO_CHECK,				/* nothing: ConditionCheck */
+	DDB_DO_PUT,					/* write the whole item */
+	DDB_DO_UPDATE,				/* set and remove attributes, add to version */
+	DDB_DO_DELETE
+} DdbEffect;
+
 extern DdbAttr *ddb_attr_make(const char *name, char *value, size_t value_size);
 extern size_t ddb_key_size(const DdbKey *key);
 
@@ -63,6 +81,10 @@ extern char *ddb_write_delete(const char *table, const DdbKey *key,
 							  DdbWriteShape shape);
 extern char *ddb_write_transaction(char **actions, int nactions,
 								   const char *token);
+extern char *ddb_write_action(const char *table, const DdbKey *key,
+							  DdbCondition cond, bool has_version,
+							  int64 version, int64 now, DdbEffect effect,
+							  List *attrs, int64 increment);
 extern char *ddb_write_get(const char *table, const DdbKey *key);
 
 #endif							/* DDB_WRITE_H */

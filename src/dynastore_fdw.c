@@ -45,6 +45,7 @@
 #include "pushdown.h"
 #include "scan.h"
 #include "upper.h"
+#include "txn_writes.h"
 #include "write_buffer.h"
 
 /* 18 lets a library name itself and its version (pg_get_loaded_modules) */
@@ -67,6 +68,7 @@ _PG_init(void)
 	ds_batch_join_init();
 	ds_estimate_init();
 	ds_write_buffer_init();
+	ds_txn_init();
 }
 
 

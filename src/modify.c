@@ -51,6 +51,7 @@
 #include "ddb_write.h"
 #include "modify.h"
 #include "option.h"
+#include "txn_writes.h"
 #include "write_buffer.h"
 
 /* Positions in ModifyTable.fdw_private, written by ds_plan_modify. */
@@ -691,6 +692,7 @@ prepare_insert(DsModifyState *st, TupleTableSlot *slot, DsPendingRow *row)
 	check_item_size(st, &row->write.shown, size);
 
 	row->write.item = ddb_write_item(&row->write.key, attrs);
+	row->write.attrs = attrs;	/* commit mode keeps them */
 	row->write.kind = st->opts->insert_mode == DS_INSERT_PUT ?
 		DS_WRITE_PUT : DS_WRITE_CREATE;
 	row->write.relname = RelationGetRelationName(st->rel);
@@ -1046,12 +1048,17 @@ ds_explain_modify(ModifyTableState *mtstate, ResultRelInfo *rinfo,
 		!(st->operation == CMD_INSERT &&
 		  st->opts->insert_mode == DS_INSERT_PUT))
 		operation = psprintf("TransactWriteItems (%s)", operation);
+	if (st->opts->write_mode == DS_WRITE_COMMIT)
+		operation = psprintf("TransactWriteItems at COMMIT (%s)", operation);
 	ExplainPropertyText("DynamoDB Operation", operation, es);
 	ExplainPropertyText("DynamoDB Table", st->opts->table, es);
 	if (condition)
 		ExplainPropertyText("Condition", condition, es);
 	if (st->operation == CMD_INSERT && rinfo->ri_BatchSize > 1)
 		ExplainPropertyInteger("Batch Size", NULL, rinfo->ri_BatchSize, es);
+	if (st->opts->write_mode == DS_WRITE_COMMIT)
+		ExplainPropertyInteger("Pending Writes", NULL,
+							   ds_txn_pending(st->opts->serverid), es);
 
 	if (es->analyze)
 	{

@@ -30,6 +30,7 @@
 #include "connection.h"
 #include "credentials.h"
 #include "option.h"
+#include "txn_writes.h"
 
 typedef enum DsOptionKind
 {
@@ -520,12 +521,14 @@ option_write_mode(DefElem *def)
 		return DS_WRITE_TRANSACTION;
 	if (strcmp(value, "single") == 0)
 		return DS_WRITE_SINGLE;
+	if (strcmp(value, "commit") == 0)
+		return DS_WRITE_COMMIT;
 	ereport(ERROR,
 			(errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
 			 errmsg("invalid value for option \"%s\": \"%s\"",
 					def->defname, value),
-			 errdetail("The value must be \"transaction\" or \"single\"."),
-			 errhint("\"transaction\" sends conditional writes as TransactWriteItems, exactly once and all or nothing per statement, at two write units an item; \"single\" sends one PutItem, UpdateItem or DeleteItem per record, at one unit, and reports a write whose outcome is unknown with SQLSTATE 40003.")));
+			 errdetail("The value must be \"transaction\", \"single\" or \"commit\"."),
+			 errhint("\"transaction\" sends conditional writes as TransactWriteItems, exactly once and all or nothing per statement, at two write units an item; \"single\" sends one PutItem, UpdateItem or DeleteItem per record, at one unit, and reports a write whose outcome is unknown with SQLSTATE 40003; \"commit\" keeps a transaction's writes until COMMIT and sends them as one TransactWriteItems.")));
 	return DS_WRITE_TRANSACTION;	/* keep compiler quiet */
 }
 
@@ -576,9 +579,12 @@ DsTableOptions *
 ds_get_table_options(Oid foreigntableid, Oid userid)
 {
 	ForeignTable *table = GetForeignTable(foreigntableid);
+	DsTableOptions *opts;
 
-	return gather_options(GetForeignServer(table->serverid), userid,
+	opts = gather_options(GetForeignServer(table->serverid), userid,
 						  table->options);
+	opts->relid = foreigntableid;
+	return opts;
 }
 
 /*
@@ -679,6 +685,10 @@ gather_options(ForeignServer *server, Oid userid, List *table_options)
 		psprintf("https://dynamodb.%s.%s", opts->aws.region,
 				 aws_dns_suffix(opts->aws.region));
 	opts->aws.table = opts->table;
+
+	/* SET dynastore_fdw.write_at_commit = on: commit mode everywhere */
+	if (ds_write_at_commit)
+		opts->write_mode = DS_WRITE_COMMIT;
 
 	/* the client, and the credentials: the mapping's keys or the chain */
 	ds_connection_attach(opts, server, mapping);

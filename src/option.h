@@ -34,8 +34,10 @@ typedef enum DsWriteMode
 {
 	DS_WRITE_TRANSACTION,		/* 'transaction': TransactWriteItems with a
 								 * token, exactly once, all or nothing */
-	DS_WRITE_SINGLE				/* 'single': one request a record; an
+	DS_WRITE_SINGLE,			/* 'single': one request a record; an
 								 * unknown outcome is 40003 */
+	DS_WRITE_COMMIT				/* 'commit': kept until COMMIT, then one
+								 * TransactWriteItems for the transaction */
 } DsWriteMode;
 
 /* Everything a statement needs to reach one foreign table. */
@@ -51,6 +53,7 @@ typedef struct DsTableOptions
 	int			batch_size;		/* rows an INSERT sends at once */
 	DsInsertMode insert_mode;
 	DsWriteMode write_mode;
+	Oid			relid;			/* the foreign table, InvalidOid for a server */
 	Oid			serverid;		/* whose AWS account the writes go to */
 	Oid			userid;			/* of the user mapping used */
 	bool		credentials_chain;	/* server option credentials 'chain' */

@@ -49,6 +49,11 @@
 	((double) random() / ((double) PG_INT32_MAX + 1.0))
 #endif
 
+/* 15 renamed EmitWarningsOnPlaceholders() MarkGUCPrefixReserved(). */
+#if PG_VERSION_NUM < 150000
+#define MarkGUCPrefixReserved(prefix) EmitWarningsOnPlaceholders(prefix)
+#endif
+
 /* 16 replaced the per-object aclcheck functions with object_aclcheck(). */
 #if PG_VERSION_NUM >= 160000
 #include "catalog/pg_foreign_server.h"

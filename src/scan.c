@@ -34,7 +34,9 @@
 #include "ddb_request.h"
 #include "ddb_table.h"
 #include "option.h"
+#include "read_overlay.h"
 #include "scan.h"
+#include "txn_writes.h"
 
 /*
  * BatchGetItem rounds (of a hundred keys) in flight at once: 1,000 keys
@@ -110,9 +112,15 @@ struct DsScanState
 	long		items_read;
 	double		capacity;
 	int64		counted;		/* read.count_only: the Counts summed */
+
+	/* commit mode: the transaction's own writes, shown as if applied */
+	const char *sort_attribute; /* the order the plan relies on, or "" */
+	DsOverlay  *overlay;		/* NULL: the transaction wrote no record */
+	bool		check_reads;	/* FOR SHARE: each row read is a condition */
 };
 
 static void start_reading(DsScanState *st);
+static void start_overlay(DsScanState *st, List *hashes);
 static void fetch_page(DsScanState *st);
 static void fetch_batch_rounds(DsScanState *st);
 static bool next_item(DsScanState *st, JsonbContainer **item);
@@ -304,6 +312,28 @@ ds_scan_from_plan(ForeignScanState *node, Relation rel, Oid userid)
 	 * orders them only in UTF-8.
 	 */
 	sort_attribute = strVal(list_nth(priv, DS_PRIV_SORT_ATTRIBUTE));
+	st->sort_attribute = sort_attribute;
+
+	/*
+	 * In commit mode a row read FOR SHARE or FOR UPDATE makes its version a
+	 * condition of the COMMIT, so the version is read.
+	 */
+	if (st->opts->write_mode == DS_WRITE_COMMIT)
+	{
+		ExecRowMark *erm = ExecFindRowMark(node->ss.ps.state,
+										   fsplan->scan.scanrelid, true);
+
+		if (erm && erm->strength != LCS_NONE)
+		{
+			bool		found = false;
+
+			st->check_reads = true;
+			foreach(lc, st->read.projection)
+				found |= (strcmp(lfirst(lc), "version") == 0);
+			if (st->read.projection != NIL && !found)
+				st->read.projection = lappend(st->read.projection, "version");
+		}
+	}
 	if (sort_attribute[0] && (GetDatabaseEncoding() == PG_UTF8 ||
 							  GetDatabaseEncoding() == PG_SQL_ASCII))
 	{
@@ -342,20 +372,59 @@ ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
 
 	for (;;)
 	{
+		bool		found;
+
 		CHECK_FOR_INTERRUPTS();
 
-		if (next_item(st, &item))
+		found = next_item(st, &item);
+		if (found && st->overlay)
+		{
+			MemoryContext oldcxt = MemoryContextSwitchTo(st->page_cxt);
+
+			item = ds_overlay_item(st->overlay, item);
+			MemoryContextSwitchTo(oldcxt);
+			if (item == NULL)
+				continue;
+		}
+		else if (!found && st->done && st->overlay)
+		{
+			/* DynamoDB's items are through: the transaction's own */
+			MemoryContext oldcxt = MemoryContextSwitchTo(st->start_cxt);
+
+			item = ds_overlay_next(st->overlay);
+			MemoryContextSwitchTo(oldcxt);
+			found = (item != NULL);
+		}
+		if (found)
 		{
 			if (attr_is_expired(ddb_json_get(item, "expires"), st->now))
 				continue;
 			fill_values(st, item, values, nulls);
 			st->last_item = item;
+			if (st->check_reads)
+				ds_overlay_check_read(st->opts, RelationGetRelationName(st->rel),
+									  item);
 			return true;
 		}
 		if (st->done)
 			return false;
 		fetch_page(st);
 	}
+}
+
+/*
+ * The overlay of the transaction's own writes for the read starting now
+ * (in start_cxt), with what the read asks for.
+ */
+static void
+start_overlay(DsScanState *st, List *hashes)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(st->start_cxt);
+
+	st->overlay = ds_overlay_start(st->opts, &st->read, hashes,
+								   list_copy(st->pending_keys),
+								   st->sort_attribute);
+	MemoryContextSwitchTo(oldcxt);
 }
 
 /* Forget what the answers of the last (re)start showed: it was in start_cxt. */
@@ -378,6 +447,7 @@ ds_rescan(ForeignScanState *node)
 
 	st->started = false;
 	st->done = false;
+	st->overlay = NULL;
 	st->items = NULL;
 	st->arrays = NIL;
 	st->next_key = NULL;
@@ -426,6 +496,7 @@ ds_scan_batch(DsScanState *st, List *names)
 	}
 	MemoryContextSwitchTo(oldcxt);
 	reset_answer_state(st);
+	start_overlay(st, NIL);
 	st->started = true;
 	st->done = (st->pending_keys == NIL);
 	st->arrays = NIL;
@@ -446,6 +517,22 @@ ds_scan_count(DsScanState *st, int64 *count)
 {
 	if (st->started)
 		return false;
+
+	/* the transaction's own writes change the count: count the rows */
+	if (ds_txn_touches(st->opts->serverid, st->opts->table))
+	{
+		int			natts = RelationGetDescr(st->rel)->natts;
+		Datum	   *values = palloc(sizeof(Datum) * natts);
+		bool	   *nulls = palloc(sizeof(bool) * natts);
+
+		st->read.count_only = false;
+		st->counted = 0;
+		while (ds_scan_next(st, values, nulls))
+			st->counted++;
+		st->read.count_only = true;
+		*count = st->counted;
+		return true;
+	}
 	st->read.count_only = true;
 	st->counted = 0;
 	start_reading(st);
@@ -757,6 +844,19 @@ start_reading(DsScanState *st)
 	st->next_key = NULL;
 	st->arrays = NIL;
 	st->items = NULL;
+	if (!st->read.count_only)
+	{
+		List	   *hashes = NIL;
+		ListCell   *lc;
+
+		if (st->read.op == DDB_QUERY && st->read.key_conds != NIL)
+		{
+			hashes = list_make1((char *) ((DdbKeyCond *) linitial(st->read.key_conds))->value);
+			foreach(lc, st->hash_values)
+				hashes = lappend(hashes, (char *) ((DdbKeyCond *) lfirst(lc))->value);
+		}
+		start_overlay(st, hashes);
+	}
 	if (none)
 		st->done = true;
 	else
@@ -1276,6 +1376,12 @@ ds_explain_scan(ForeignScanState *node, ExplainState *es)
 	else
 		ExplainPropertyText("Projection", "all attributes", es);
 	ExplainPropertyBool("Consistent Read", read->consistent, es);
+	if (ds_txn_touches(st->opts->serverid, st->opts->table))
+		ExplainPropertyText("Shows Pending Writes",
+							psprintf("%d of the transaction's, kept until COMMIT",
+									 ds_txn_pending(st->opts->serverid)), es);
+	if (st->check_reads)
+		ExplainPropertyText("Rows Read Are Checked", "at COMMIT", es);
 
 	if (es->analyze)
 		ds_scan_explain_counts(st, es);

@@ -42,6 +42,7 @@
 #include "attr_value.h"
 #include "aws_client.h"
 #include "ddb_json.h"
+#include "txn_writes.h"
 #include "write_buffer.h"
 
 /* Resends of one TransactWriteItems stop this long after the first. */
@@ -59,6 +60,8 @@ struct DsWriteBuffer
 	DsWriteMode mode;
 	bool		immediate;		/* sent by its caller as it goes (ON
 								 * CONFLICT DO NOTHING), not at the end */
+	const char *what;			/* "statement", or "transaction" at COMMIT */
+	DsTableOptions *opts;		/* commit mode: where the writes go */
 	AwsConfig	aws;
 	MemoryContext cxt;			/* the buffer's, a child of the statement's */
 	MemoryContext pending_cxt;	/* the writes not sent yet; reset after */
@@ -212,6 +215,8 @@ ds_write_buffer(EState *estate, DsTableOptions *opts, bool immediate)
 	buf->mode = opts->write_mode;
 	buf->immediate = immediate;
 	buf->aws = opts->aws;
+	buf->what = "statement";
+	buf->opts = opts;
 
 	ctl.keysize = sizeof(char *);
 	ctl.entrysize = sizeof(SeenKey);
@@ -297,12 +302,17 @@ seen_match(const void *key1, const void *key2, Size keysize)
 }
 
 /* Table, id and name, each after its length, so no two keys collide. */
+char *
+ds_write_record_key(const char *table, const DdbKey *key)
+{
+	return psprintf("%zu:%s%zu:%s%zu:%s", strlen(table), table,
+					strlen(key->id), key->id, strlen(key->name), key->name);
+}
+
 static char *
 seen_key(const DsWrite *write, const char *table)
 {
-	return psprintf("%zu:%s%zu:%s%zu:%s", strlen(table), table,
-					strlen(write->key.id), write->key.id,
-					strlen(write->key.name), write->key.name);
+	return ds_write_record_key(table, &write->key);
 }
 
 
@@ -359,6 +369,17 @@ ds_write_add(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 	MemoryContextSwitchTo(buf->pending_cxt);
 	copy = palloc(sizeof(DsWrite));
 	*copy = *write;
+	if (buf->mode == DS_WRITE_COMMIT)
+	{
+		/* kept by the transaction until COMMIT; nothing to send now */
+		MemoryContextSwitchTo(oldcxt);
+		copy->outcome = ds_txn_add(buf->opts, write, table,
+								   buf->estate->es_output_cid);
+		entry->key = key;
+		entry->write = NULL;
+		buf->total++;
+		return copy;
+	}
 	copy->key.id = pstrdup(write->key.id);
 	copy->key.name = pstrdup(write->key.name);
 	copy->shown.id = pstrdup(write->shown.id);
@@ -401,6 +422,8 @@ write_body(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 									write->version, shape);
 		case DS_WRITE_PUT:
 			return pstrdup(write->item);
+		case DS_WRITE_CHECK:
+			break;
 	}
 	return NULL;				/* keep compiler quiet */
 }
@@ -428,7 +451,7 @@ ds_write_flush(DsWriteBuffer *buf)
 	FlushProgress progress;
 	ErrorContextCallback errcallback;
 
-	if (n == 0 || buf->sent)
+	if (n == 0 || buf->sent || buf->mode == DS_WRITE_COMMIT)
 		return;
 	buf->sent = true;
 
@@ -436,7 +459,8 @@ ds_write_flush(DsWriteBuffer *buf)
 	{
 		DsWrite    *w = lfirst(lc);
 
-		if (w->kind == DS_WRITE_PUT)
+		/* at COMMIT, puts are actions of the one transaction too */
+		if (w->kind == DS_WRITE_PUT && strcmp(buf->what, "transaction") != 0)
 			puts[nputs++] = w;
 		else
 			conditional[nconditional++] = w;
@@ -465,9 +489,13 @@ ds_write_flush(DsWriteBuffer *buf)
 	foreach(lc, buf->pending)
 	{
 		DsWrite    *w = lfirst(lc);
-		char	   *key = seen_key(w, w->table);
-		SeenKey    *entry = hash_search(buf->seen, &key, HASH_FIND, NULL);
+		char	   *key;
+		SeenKey    *entry;
 
+		if (buf->seen == NULL)
+			break;
+		key = seen_key(w, w->table);
+		entry = hash_search(buf->seen, &key, HASH_FIND, NULL);
 		if (entry)
 			entry->write = NULL;
 		pfree(key);
@@ -477,6 +505,30 @@ ds_write_flush(DsWriteBuffer *buf)
 		report_outcome(buf, conditional, nconditional);
 	if (nputs > 0)
 		report_outcome(buf, puts, nputs);
+}
+
+/*
+ * Send a transaction's writes at COMMIT (txn_writes.c has merged them, one
+ * action a record, at most 100, and made each item its action): one
+ * TransactWriteItems, judged as a statement's are.
+ */
+void
+ds_write_send_commit(DsTableOptions *opts, DsWrite **writes, int n)
+{
+	DsWriteBuffer buf;
+
+	memset(&buf, 0, sizeof(buf));
+	buf.mode = DS_WRITE_TRANSACTION;
+	buf.serverid = opts->serverid;
+	buf.userid = opts->userid;
+	buf.aws = opts->aws;
+	buf.opts = opts;
+	buf.what = "transaction";
+	for (int i = 0; i < n; i++)
+		buf.pending = lappend(buf.pending, writes[i]);
+	buf.total = n;
+	buf.seen = NULL;
+	ds_write_flush(&buf);
 }
 
 /*
@@ -1099,10 +1151,11 @@ flush_error_context(void *arg)
 			applied += progress->weights[r];
 	}
 	if (applied > 0)
-		errcontext("%ld of the statement's %ld records are known to be written",
-				   applied, progress->buf->total);
+		errcontext("%ld of the %s's %ld records are known to be written",
+				   applied, progress->buf->what, progress->buf->total);
 	else
-		errcontext("no record of the statement is known to be written");
+		errcontext("no record of the %s is known to be written",
+				   progress->buf->what);
 }
 
 
@@ -1157,9 +1210,9 @@ report_outcome(DsWriteBuffer *buf, DsWrite **writes, int n)
 	}
 
 	written_note = buf->written == 0 ?
-		pstrdup("Nothing of the statement was written.") :
-		psprintf("%ld of the statement's %ld records were written.",
-				 buf->written, buf->total);
+		psprintf("Nothing of the %s was written.", buf->what) :
+		psprintf("%ld of the %s's %ld records were written.",
+				 buf->written, buf->what, buf->total);
 
 	if (unknown > 0)
 		ereport(ERROR,
@@ -1172,9 +1225,9 @@ report_outcome(DsWriteBuffer *buf, DsWrite **writes, int n)
 								  unknown, keys.data,
 								  unknown > DS_MAX_KEYS_SHOWN ? " and others" : "",
 								  buf->written == 0 ?
-								  "No other record of the statement was written." :
-								  psprintf("%ld other records of the statement were written.",
-										   buf->written)),
+								  psprintf("No other record of the %s was written.", buf->what) :
+								  psprintf("%ld other records of the %s were written.",
+										   buf->written, buf->what)),
 				 errhint("Read the records to see what they hold before writing them again.")));
 
 	if (conflict && conflict->kind == DS_WRITE_CREATE)
@@ -1189,19 +1242,22 @@ report_outcome(DsWriteBuffer *buf, DsWrite **writes, int n)
 	if (conflict)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 conflict->kind == DS_WRITE_CHECK ?
+				 errmsg("could not commit: a record read in foreign table \"%s\" has been modified",
+						conflict->relname) :
 				 conflict->kind == DS_WRITE_UPDATE ?
 				 errmsg("could not update record in foreign table \"%s\": key has been modified",
 						conflict->relname) :
 				 errmsg("could not delete record in foreign table \"%s\": key has been modified",
 						conflict->relname),
 				 conflict->has_version ?
-				 errdetail("Key (id, name)=(%s, %s) no longer has version " INT64_FORMAT ", which this statement read: the record was changed, deleted or expired since.%s %s",
+				 errdetail("Key (id, name)=(%s, %s) no longer has version " INT64_FORMAT ", which this %s read: the record was changed, deleted or expired since.%s %s",
 						   conflict->shown.id, conflict->shown.name,
-						   conflict->version,
+						   conflict->version, buf->what,
 						   conflict->found ? conflict->found : "",
 						   written_note) :
-				 errdetail("Key (id, name)=(%s, %s) had no version when this statement read it, and was changed, deleted or expired since.%s %s",
-						   conflict->shown.id, conflict->shown.name,
+				 errdetail("Key (id, name)=(%s, %s) had no version when this %s read it, and was changed, deleted or expired since.%s %s",
+						   conflict->shown.id, conflict->shown.name, buf->what,
 						   conflict->found ? conflict->found : "",
 						   written_note),
 				 errhint("Read the record again and retry.")));
@@ -1213,5 +1269,5 @@ report_outcome(DsWriteBuffer *buf, DsWrite **writes, int n)
 				 errdetail("Key (id, name)=(%s, %s) was among the records of a transaction that other transactions or throttling cancelled each time it was sent; it was not written. %s",
 						   not_applied->shown.id, not_applied->shown.name,
 						   written_note),
-				 errhint("Retry the statement.")));
+				 errhint("Retry the %s.", buf->what)));
 }

@@ -26,7 +26,8 @@ typedef enum DsWriteKind
 	DS_WRITE_CREATE,			/* INSERT: no live record has the key */
 	DS_WRITE_UPDATE,			/* UPDATE: the version read */
 	DS_WRITE_DELETE,			/* DELETE: the version read */
-	DS_WRITE_PUT				/* insert_mode 'put': no condition */
+	DS_WRITE_PUT,				/* insert_mode 'put': no condition */
+	DS_WRITE_CHECK				/* commit mode: a record read FOR SHARE */
 } DsWriteKind;
 
 typedef enum DsWriteOutcome
@@ -77,5 +78,8 @@ extern DsWrite *ds_write_add(DsWriteBuffer *buf, const DsWrite *write,
 							 const char *table, bool *already);
 extern void ds_write_flush(DsWriteBuffer *buf);
 extern void ds_write_flush_statement(EState *estate);
+extern void ds_write_send_commit(DsTableOptions *opts, DsWrite **writes,
+								 int n);
+extern char *ds_write_record_key(const char *table, const DdbKey *key);
 
 #endif							/* WRITE_BUFFER_H */

@@ -1,0 +1,161 @@
+-- write_mode 'commit': a transaction's writes kept until COMMIT and sent
+-- as one TransactWriteItems; ROLLBACK and ROLLBACK TO SAVEPOINT undo by
+-- never sending; reads of the transaction see its writes, statements not
+-- their own; conditions of every write are checked at COMMIT.
+CREATE EXTENSION IF NOT EXISTS dynastore_fdw;
+\getenv endpoint DDB_ENDPOINT
+\getenv key_id DDB_ACCESS_KEY_ID
+\getenv secret DDB_SECRET_ACCESS_KEY
+
+CREATE SERVER wc_srv FOREIGN DATA WRAPPER dynastore_fdw
+  OPTIONS (endpoint :'endpoint', write_mode 'commit');
+CREATE USER MAPPING FOR CURRENT_USER SERVER wc_srv
+  OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
+\! node "$DDB_TEST_DIR"/ddb.js create-table wc_items
+\! node "$DDB_TEST_DIR"/ddb.js create-table wc_other
+CREATE FOREIGN TABLE wc_a (name text COLLATE "C", version bigint, value text)
+  SERVER wc_srv OPTIONS (table 'wc_items', partition 'a');
+CREATE FOREIGN TABLE wc_b (name text COLLATE "C", version bigint, value text)
+  SERVER wc_srv OPTIONS (table 'wc_items', partition 'b');
+CREATE FOREIGN TABLE wc_o (name text COLLATE "C", version bigint, value text)
+  SERVER wc_srv OPTIONS (table 'wc_other', partition 'o');
+CREATE FOREIGN TABLE wc_all (id text, name text COLLATE "C", version bigint, value text)
+  SERVER wc_srv OPTIONS (table 'wc_items');
+
+-- nothing reaches DynamoDB before COMMIT
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+BEGIN;
+INSERT INTO wc_a (name, value) VALUES ('k1', 'one'), ('k2', 'two');
+INSERT INTO wc_b (name, value) VALUES ('k1', 'b-one');
+INSERT INTO wc_o (name, value) VALUES ('x', 'other table');
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
+-- the transaction reads its own writes on every path
+SELECT name, version, value FROM wc_a WHERE name = 'k1';
+SELECT name, version, value FROM wc_a WHERE name IN ('k1', 'k2', 'k3') ORDER BY name;
+SELECT name, version, value FROM wc_a WHERE name LIKE 'k%' ORDER BY name;
+SELECT id, name, version, value FROM wc_all ORDER BY id, name;
+SELECT count(*) FROM wc_a;
+COMMIT;
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
+\! "$DDB_TEST_DIR"/proxyctl txn applied
+SELECT id, name, version, value FROM wc_all ORDER BY id, name;
+SELECT name, version, value FROM wc_o;
+
+-- ROLLBACK undoes: nothing is sent
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+BEGIN;
+UPDATE wc_a SET value = 'changed' WHERE name = 'k1';
+DELETE FROM wc_b WHERE name = 'k1';
+INSERT INTO wc_a (name, value) VALUES ('k3', 'three');
+SELECT name, version, value FROM wc_a ORDER BY name;
+SELECT count(*) FROM wc_b;
+ROLLBACK;
+\! "$DDB_TEST_DIR"/proxyctl count TransactWriteItems
+SELECT id, name, version, value FROM wc_all ORDER BY id, name;
+
+-- several writes to one record are one action: version counts each
+BEGIN;
+UPDATE wc_a SET value = 'first' WHERE name = 'k1';
+UPDATE wc_a SET value = value || ', second' WHERE name = 'k1';
+SELECT name, version, value FROM wc_a WHERE name = 'k1';
+INSERT INTO wc_a (name, value) VALUES ('k4', 'new');
+UPDATE wc_a SET value = 'new, updated' WHERE name = 'k4';
+DELETE FROM wc_a WHERE name = 'k2';
+INSERT INTO wc_a (name, value) VALUES ('k2', 'created again');
+SELECT name, version, value FROM wc_a ORDER BY name;
+COMMIT;
+SELECT name, version, value FROM wc_a ORDER BY name;
+
+-- a statement does not see its own writes
+BEGIN;
+INSERT INTO wc_a (name, value) SELECT name || '+', value FROM wc_a;
+SELECT count(*) FROM wc_a;
+ROLLBACK;
+
+-- savepoints
+BEGIN;
+UPDATE wc_a SET value = 'kept' WHERE name = 'k1';
+SAVEPOINT s1;
+UPDATE wc_a SET value = 'undone' WHERE name = 'k1';
+DELETE FROM wc_a WHERE name = 'k2';
+INSERT INTO wc_a (name, value) VALUES ('k5', 'undone');
+ROLLBACK TO SAVEPOINT s1;
+SELECT name, version, value FROM wc_a ORDER BY name;
+SAVEPOINT s2;
+INSERT INTO wc_a (name, value) VALUES ('k6', 'released');
+RELEASE SAVEPOINT s2;
+-- a failing statement inside a savepoint leaves the rest
+SAVEPOINT s3;
+INSERT INTO wc_a (name, value) VALUES ('k1', 'duplicate');
+ROLLBACK TO SAVEPOINT s3;
+COMMIT;
+SELECT name, version, value FROM wc_a ORDER BY name;
+
+-- a conflict at commit from another writer: nothing applied
+BEGIN;
+UPDATE wc_a SET value = 'mine' WHERE name = 'k1';
+INSERT INTO wc_a (name, value) VALUES ('k7', 'mine too');
+\! node "$DDB_TEST_DIR"/ddb.js dynastore-put wc_items a k1 theirs
+\set VERBOSITY verbose
+COMMIT;
+\set VERBOSITY default
+SELECT name, version, value FROM wc_a ORDER BY name;
+
+-- a create that meets a record at commit is 23505
+BEGIN;
+INSERT INTO wc_b (name, value) VALUES ('k9', 'mine');
+\! node "$DDB_TEST_DIR"/ddb.js dynastore-put wc_items b k9 theirs
+COMMIT;
+SELECT name, version, value FROM wc_b ORDER BY name;
+
+-- a lost answer to the commit is sent again with the same token: once
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+\! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems
+BEGIN;
+UPDATE wc_a SET value = 'after a lost answer' WHERE name = 'k6';
+UPDATE wc_b SET value = 'also' WHERE name = 'k1';
+COMMIT;
+\! "$DDB_TEST_DIR"/proxyctl txn applied
+\! "$DDB_TEST_DIR"/proxyctl txn replayed
+SELECT id, name, version, value FROM wc_all WHERE name IN ('k6', 'k1') ORDER BY id, name;
+
+-- no answer at all: 40003, nothing said to be written
+\! "$DDB_TEST_DIR"/proxyctl drop TransactWriteItems 0
+BEGIN;
+UPDATE wc_a SET value = 'unknown' WHERE name = 'k6';
+COMMIT;
+\! "$DDB_TEST_DIR"/proxyctl clear
+
+-- FOR SHARE: a record only read is a condition of the commit
+BEGIN;
+SELECT name, value FROM wc_b WHERE name = 'k1' FOR SHARE;
+UPDATE wc_a SET value = 'decided on b/k1' WHERE name = 'k1';
+\! node "$DDB_TEST_DIR"/ddb.js dynastore-put wc_items b k1 changed-meanwhile
+COMMIT;
+SELECT name, version, value FROM wc_a WHERE name = 'k1';
+
+-- the 100-record limit is an error at the statement that crosses it
+BEGIN;
+INSERT INTO wc_o (name, value) SELECT 'n' || i, 'v' FROM generate_series(1, 100) i;
+INSERT INTO wc_o (name, value) VALUES ('one too many', 'v');
+ROLLBACK;
+
+-- PREPARE TRANSACTION is refused
+BEGIN;
+UPDATE wc_a SET value = 'prepared?' WHERE name = 'k1';
+PREPARE TRANSACTION 'wc';
+SELECT name, value FROM wc_a WHERE name = 'k1';
+
+-- the GUC turns commit mode on for tables of another mode
+ALTER SERVER wc_srv OPTIONS (SET write_mode 'transaction');
+BEGIN;
+SET LOCAL dynastore_fdw.write_at_commit = on;
+UPDATE wc_a SET value = 'by the GUC' WHERE name = 'k1';
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+SELECT name, value FROM wc_a WHERE name = 'k1';
+ROLLBACK;
+SELECT name, value FROM wc_a WHERE name = 'k1';
+
+DROP SERVER wc_srv CASCADE;
+\! node "$DDB_TEST_DIR"/ddb.js delete-table wc_items
+\! node "$DDB_TEST_DIR"/ddb.js delete-table wc_other

@@ -1,0 +1,393 @@
+/*-------------------------------------------------------------------------
+ *
+ * read_overlay.c
+ *		Reads that show the transaction's own writes kept until COMMIT.
+ *
+ * A statement sees what the transaction wrote before it (the states of
+ * txn_writes.c below its snapshot's command id), as if it were applied:
+ * DynamoDB's item of such a record is replaced by the record as the
+ * transaction left it, then tested again against the read's key
+ * conditions (an update may move a record out of an index range, or into
+ * it); records the transaction created come after DynamoDB's items when
+ * they match.  Items are in the database's encoding, as answers are; the
+ * transaction's attributes are in UTF-8, as they go on the wire.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+
+#include "attr_value.h"
+#include "ddb_json.h"
+#include "read_overlay.h"
+#include "txn_writes.h"
+
+struct DsOverlay
+{
+	DsTableOptions *opts;
+	CommandId	curcid;			/* the reading statement sees below this */
+	DdbOperation op;
+	List	   *hashes;			/* Query: values its hash key may have */
+	const char *hash_attribute;
+	DdbKeyCond *range;			/* Query: the range condition, or NULL */
+	List	   *keys;			/* GetItem, BatchGetItem: the keys asked */
+	List	   *filters;		/* Scan: equality filters */
+	List	   *unmet;			/* DdbKey *: written records not met yet */
+	const char *sort_attribute; /* keep every item, sort them at the end */
+	bool		forward;
+	Jsonb	  **later;			/* the items to return after DynamoDB's */
+	int			nlater;
+	int			maxlater;
+	int			pos;
+	bool		finished;		/* DynamoDB's items are all through */
+	MemoryContext cxt;			/* the read's, where kept items live */
+};
+
+static char *item_string(JsonbContainer *item, const char *attribute);
+static bool matches(DsOverlay *ov, JsonbContainer *item);
+static JsonbContainer *as_written(DsOverlay *ov, const DsTxnView *view,
+								  const DdbKey *key, JsonbContainer *item);
+static void keep_later(DsOverlay *ov, JsonbContainer *item);
+
+/*
+ * The overlay of a read about to start, or NULL when the transaction keeps
+ * no write to its table.  hashes are a Query's hash key values (C
+ * strings), keys a BatchGetItem's or GetItem's lists of key conditions;
+ * sort_attribute is the key a Query's items come in order of when the
+ * plan relies on it.  In the current memory context.
+ */
+DsOverlay *
+ds_overlay_start(DsTableOptions *opts, DdbRead *read, List *hashes,
+				 List *keys, const char *sort_attribute)
+{
+	DsOverlay  *ov;
+
+	if (!ds_txn_touches(opts->serverid, opts->table))
+		return NULL;
+	ov = palloc0(sizeof(DsOverlay));
+	ov->cxt = CurrentMemoryContext;
+	ov->opts = opts;
+	ov->curcid = ActiveSnapshotSet() ? GetActiveSnapshot()->curcid :
+		GetCurrentCommandId(false);
+	ov->op = read->op;
+	ov->hashes = hashes;
+	if (read->key_conds != NIL && read->op == DDB_QUERY)
+	{
+		ov->hash_attribute = ((DdbKeyCond *) linitial(read->key_conds))->attribute;
+		if (list_length(read->key_conds) > 1)
+			ov->range = lsecond(read->key_conds);
+	}
+	ov->keys = keys;
+	ov->filters = read->filter_conds;
+	ov->unmet = list_copy(ds_txn_keys(opts->serverid, opts->table,
+									  ov->curcid));
+	ov->sort_attribute = sort_attribute && sort_attribute[0] ?
+		sort_attribute : NULL;
+	ov->forward = read->forward;
+	return ov;
+}
+
+/*
+ * An item DynamoDB returned, as the transaction sees it: the same item,
+ * the record as the transaction changed it, or NULL when the transaction
+ * deleted it, moved it out of what the read asks for, or when it is kept
+ * to be returned in order later.
+ */
+JsonbContainer *
+ds_overlay_item(DsOverlay *ov, JsonbContainer *item)
+{
+	char	   *id = item_string(item, "id");
+	char	   *name = item_string(item, "name");
+	DdbKey		key;
+	const DsTxnView *view;
+	ListCell   *lc;
+
+	if (id && name)
+	{
+		key.id = pg_server_to_any(id, strlen(id), PG_UTF8);
+		key.name = pg_server_to_any(name, strlen(name), PG_UTF8);
+		foreach(lc, ov->unmet)
+		{
+			DdbKey	   *k = lfirst(lc);
+
+			if (strcmp(k->id, key.id) == 0 && strcmp(k->name, key.name) == 0)
+			{
+				ov->unmet = foreach_delete_current(ov->unmet, lc);
+				break;
+			}
+		}
+		view = ds_txn_lookup(ov->opts->serverid, ov->opts->table, &key,
+							 ov->curcid);
+		if (view)
+		{
+			item = as_written(ov, view, &key, item);
+			if (item == NULL || !matches(ov, item))
+				return NULL;
+		}
+	}
+	if (ov->sort_attribute)
+	{
+		keep_later(ov, item);
+		return NULL;
+	}
+	return item;
+}
+
+/*
+ * After DynamoDB's last item: the records the transaction created that
+ * the read asks for and DynamoDB did not return, then (when the order
+ * matters) every item, sorted.  NULL at the end.
+ */
+JsonbContainer *
+ds_overlay_next(DsOverlay *ov)
+{
+	if (!ov->finished)
+	{
+		ListCell   *lc;
+
+		ov->finished = true;
+		foreach(lc, ov->unmet)
+		{
+			DdbKey	   *key = lfirst(lc);
+			const DsTxnView *view = ds_txn_lookup(ov->opts->serverid,
+												  ov->opts->table, key,
+												  ov->curcid);
+			JsonbContainer *item;
+
+			/* an update of a record DynamoDB did not return: not here */
+			if (view == NULL || view->final != DS_TXN_ITEM)
+				continue;
+			item = as_written(ov, view, key, NULL);
+			if (matches(ov, item))
+				keep_later(ov, item);
+		}
+		ov->unmet = NIL;
+		if (ov->sort_attribute && ov->nlater > 1)
+		{
+			/* insertion sort: the items of a transaction's tables are few */
+			for (int i = 1; i < ov->nlater; i++)
+			{
+				Jsonb	   *j = ov->later[i];
+				char	   *s = item_string(&j->root, ov->sort_attribute);
+				int			k = i - 1;
+
+				CHECK_FOR_INTERRUPTS();
+				while (k >= 0)
+				{
+					char	   *t = item_string(&ov->later[k]->root,
+												ov->sort_attribute);
+					int			c = (s && t) ? strcmp(t, s) : (t ? -1 : (s ? 1 : 0));
+
+					if (!ov->forward)
+						c = -c;
+					if (c <= 0)
+						break;
+					ov->later[k + 1] = ov->later[k];
+					k--;
+				}
+				ov->later[k + 1] = j;
+			}
+		}
+	}
+	if (ov->pos >= ov->nlater)
+		return NULL;
+	return &ov->later[ov->pos++]->root;
+}
+
+/*
+ * A record read FOR SHARE (or FOR UPDATE) in commit mode: its version
+ * becomes a condition of the COMMIT.
+ */
+void
+ds_overlay_check_read(DsTableOptions *opts, const char *relname,
+					  JsonbContainer *item)
+{
+	char	   *id = item_string(item, "id");
+	char	   *name = item_string(item, "name");
+	JsonbValue *version = ddb_json_get(item, "version");
+	char	   *n = version && version->type == jbvBinary ?
+		ddb_json_get_string(version->val.binary.data, "N") : NULL;
+	DdbKey		key;
+	DdbKey		shown;
+
+	if (id == NULL || name == NULL)
+		return;
+	shown.id = id;
+	shown.name = name;
+	key.id = pg_server_to_any(id, strlen(id), PG_UTF8);
+	key.name = pg_server_to_any(name, strlen(name), PG_UTF8);
+	ds_txn_check(opts, relname, &key, &shown, n != NULL,
+				 n ? pg_strtoint64(n) : 0);
+}
+
+/* The S value of an item's attribute, or NULL. */
+static char *
+item_string(JsonbContainer *item, const char *attribute)
+{
+	JsonbValue *v = ddb_json_get(item, attribute);
+
+	if (v == NULL || v->type != jbvBinary)
+		return NULL;
+	return ddb_json_get_string(v->val.binary.data, "S");
+}
+
+/* Does a key condition hold for value (NULL: the item lacks it)? */
+static bool
+cond_holds(DdbKeyCond *c, const char *value)
+{
+	int			cmp;
+
+	if (value == NULL)
+		return false;
+	cmp = strcmp(value, c->value);
+	switch (c->op)
+	{
+		case DDB_COND_EQ:
+			return cmp == 0;
+		case DDB_COND_LT:
+			return cmp < 0;
+		case DDB_COND_LE:
+			return cmp <= 0;
+		case DDB_COND_GT:
+			return cmp > 0;
+		case DDB_COND_GE:
+			return cmp >= 0;
+		case DDB_COND_BETWEEN:
+			return cmp >= 0 && strcmp(value, c->value2) <= 0;
+		case DDB_COND_BEGINS_WITH:
+			return strncmp(value, c->value, strlen(c->value)) == 0;
+	}
+	return false;
+}
+
+/* Is item one the read asks for? */
+static bool
+matches(DsOverlay *ov, JsonbContainer *item)
+{
+	ListCell   *lc;
+
+	switch (ov->op)
+	{
+		case DDB_GET_ITEM:
+		case DDB_BATCH_GET_ITEM:
+			foreach(lc, ov->keys)
+			{
+				List	   *conds = lfirst(lc);
+				DdbKeyCond *h = linitial(conds);
+				DdbKeyCond *r = lsecond(conds);
+
+				if (cond_holds(h, item_string(item, h->attribute)) &&
+					cond_holds(r, item_string(item, r->attribute)))
+					return true;
+			}
+			return false;
+		case DDB_QUERY:
+			{
+				char	   *h = item_string(item, ov->hash_attribute);
+				bool		found = false;
+
+				foreach(lc, ov->hashes)
+					found |= (h && strcmp(h, lfirst(lc)) == 0);
+				if (!found)
+					return false;
+				return ov->range == NULL ||
+					cond_holds(ov->range, item_string(item, ov->range->attribute));
+			}
+		case DDB_SCAN:
+			foreach(lc, ov->filters)
+			{
+				DdbKeyCond *f = lfirst(lc);
+
+				if (!cond_holds(f, item_string(item, f->attribute)))
+					return false;
+			}
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The record of key as the transaction left it: its whole item, or the
+ * item DynamoDB returned with the transaction's updates applied.  NULL
+ * when the transaction deleted it.
+ */
+static JsonbContainer *
+as_written(DsOverlay *ov, const DsTxnView *view, const DdbKey *key,
+		   JsonbContainer *item)
+{
+	List	   *attrs;
+	char	   *text;
+
+	switch (view->final)
+	{
+		case DS_TXN_ABSENT:
+			return NULL;
+		case DS_TXN_UNCHANGED:
+			return item;
+		case DS_TXN_ITEM:
+			attrs = view->attrs;
+			break;
+		default:
+			{
+				JsonbIterator *it = JsonbIteratorInit(item);
+				JsonbIteratorToken tok;
+				JsonbValue	v;
+				char	   *name = NULL;
+				char	   *version;
+
+				attrs = NIL;
+				while ((tok = JsonbIteratorNext(&it, &v, true)) != WJB_DONE)
+				{
+					if (tok == WJB_KEY)
+						name = pnstrdup(v.val.string.val, v.val.string.len);
+					else if (tok == WJB_VALUE && name &&
+							 strcmp(name, "id") != 0 &&
+							 strcmp(name, "name") != 0)
+					{
+						char	   *value = v.type == jbvBinary ?
+							ddb_json_to_text(v.val.binary.data) : NULL;
+
+						if (value)
+							attrs = lappend(attrs,
+											ddb_attr_make(pg_server_to_any(name, strlen(name), PG_UTF8),
+														  pg_server_to_any(value, strlen(value), PG_UTF8),
+														  0));
+					}
+				}
+				attrs = ds_txn_merge_attrs(attrs, view->attrs);
+				version = psprintf("{\"N\":\"" INT64_FORMAT "\"}",
+								   view->version);
+				attrs = ds_txn_merge_attrs(attrs,
+										   list_make1(ddb_attr_make("version",
+																	version, 0)));
+				break;
+			}
+	}
+	text = ddb_write_item(key, attrs);
+	return &ddb_json_parse(text, "a transaction's write")->root;
+}
+
+/* A copy of item, to be returned once DynamoDB's are through. */
+static void
+keep_later(DsOverlay *ov, JsonbContainer *item)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(ov->cxt);
+	char	   *text = ddb_json_to_text(item);
+
+	if (ov->nlater == ov->maxlater)
+	{
+		ov->maxlater = Max(16, ov->maxlater * 2);
+		ov->later = ov->later ?
+			repalloc(ov->later, sizeof(Jsonb *) * ov->maxlater) :
+			palloc(sizeof(Jsonb *) * ov->maxlater);
+	}
+	ov->later[ov->nlater++] =
+		DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	MemoryContextSwitchTo(oldcxt);
+}
