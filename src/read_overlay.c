@@ -296,9 +296,11 @@ matches(DsOverlay *ov, JsonbContainer *item)
 					found |= (h && strcmp(h, lfirst(lc)) == 0);
 				if (!found)
 					return false;
-				return ov->range == NULL ||
-					cond_holds(ov->range, item_string(item, ov->range->attribute));
+				if (ov->range &&
+					!cond_holds(ov->range, item_string(item, ov->range->attribute)))
+					return false;
 			}
+			/* FALLTHROUGH */
 		case DDB_SCAN:
 			foreach(lc, ov->filters)
 			{

@@ -354,6 +354,16 @@ ds_write_add(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 	{
 		pfree(key);
 		MemoryContextSwitchTo(oldcxt);
+		if (write->kind == DS_WRITE_PUT && buf->mode == DS_WRITE_COMMIT)
+		{
+			/* a put again: the transaction keeps the last */
+			DsWrite    *copy = palloc(sizeof(DsWrite));
+
+			*copy = *write;
+			copy->outcome = ds_txn_add(buf->opts, write, table,
+									   buf->estate->es_output_cid);
+			return copy;
+		}
 		if (write->kind == DS_WRITE_PUT && entry->write &&
 			entry->write->kind == DS_WRITE_PUT)
 		{
