@@ -27,12 +27,14 @@
 #include "postgres.h"
 
 #include "access/xact.h"
+#include "foreign/foreign.h"
 #include "common/hashfn.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 
 #include "attr_value.h"
 #include "aws_client.h"
@@ -85,6 +87,7 @@ static void txn_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 								 SubTransactionId parentSubid, void *arg);
 static void forget_all(void);
 static void commit_writes(void);
+static DsTableOptions *sending_options(void);
 static TxnRecord *find_record(const char *table, const DdbKey *key,
 							  bool create, const DsTableOptions *opts,
 							  const char *relname, const DdbKey *shown);
@@ -203,6 +206,28 @@ txn_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
 }
 
 /*
+ * Where the writes go: the first foreign table's options, or its server's
+ * when the table was dropped since (the writes were made all the same).
+ */
+static DsTableOptions *
+sending_options(void)
+{
+	ForeignServer *server;
+
+	if (SearchSysCacheExists1(FOREIGNTABLEREL, ObjectIdGetDatum(txn_relid)))
+		return ds_get_table_options(txn_relid, txn_userid);
+	server = GetForeignServerExtended(txn_serverid, FSV_MISSING_OK);
+	if (server == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("cannot commit writes to DynamoDB whose foreign server was dropped"),
+				 errdetail("The transaction keeps %d record(s) written in commit mode, and the server they go to was dropped in the same transaction; nothing was written.",
+						   list_length(txn_order)),
+				 errhint("Drop the server in a transaction of its own.")));
+	return ds_get_server_options(server, txn_userid);
+}
+
+/*
  * Send the transaction's writes as one TransactWriteItems: each record's
  * action has the condition of its first write and the effect of its last
  * state.  Raises (so the COMMIT fails and PostgreSQL rolls back) when
@@ -220,7 +245,7 @@ commit_writes(void)
 	int			nactions = 0;
 	ListCell   *lc;
 
-	opts = ds_get_table_options(txn_relid, txn_userid);
+	opts = sending_options();
 	memset(&stats, 0, sizeof(stats));
 	foreach(lc, txn_order)
 	{
