@@ -156,6 +156,80 @@ SELECT name, value FROM wc_a WHERE name = 'k1';
 ROLLBACK;
 SELECT name, value FROM wc_a WHERE name = 'k1';
 
+-- every read path of a table with an index: the local secondary index
+-- on created, ORDER BY ... LIMIT pushed down, the batched key join
+ALTER SERVER wc_srv OPTIONS (SET write_mode 'commit');
+CREATE FOREIGN TABLE wc_i (name text COLLATE "C", version bigint, value text,
+                           created text COLLATE "C")
+  SERVER wc_srv OPTIONS (table 'wc_other', partition 'i');
+INSERT INTO wc_i (name, value, created)
+  SELECT 'r' || i, 'v' || i, 'c' || i FROM generate_series(1, 6) i;
+CREATE TABLE wc_keys (k text COLLATE "C");
+INSERT INTO wc_keys VALUES ('r1'), ('r2'), ('r7'), ('r9');
+ANALYZE wc_keys;
+BEGIN;
+UPDATE wc_i SET created = 'c9' WHERE name = 'r2';
+DELETE FROM wc_i WHERE name = 'r3';
+INSERT INTO wc_i (name, value, created) VALUES ('r7', 'new', 'c0');
+UPDATE wc_i SET value = NULL WHERE name = 'r1';
+EXPLAIN (COSTS OFF) SELECT name, created FROM wc_i WHERE created >= 'c' ORDER BY created;
+SELECT name, created FROM wc_i WHERE created >= 'c' ORDER BY created;
+SELECT name, created FROM wc_i WHERE created BETWEEN 'c0' AND 'c4' ORDER BY created;
+EXPLAIN (COSTS OFF) SELECT name FROM wc_i ORDER BY name DESC LIMIT 3;
+SELECT name FROM wc_i ORDER BY name DESC LIMIT 3;
+SELECT name FROM wc_i ORDER BY name LIMIT 3;
+SET enable_hashjoin = off; SET enable_mergejoin = off;
+EXPLAIN (COSTS OFF) SELECT k, version, value FROM wc_keys JOIN wc_i ON name = k;
+SELECT k, version, value FROM wc_keys JOIN wc_i ON name = k ORDER BY k;
+RESET enable_hashjoin; RESET enable_mergejoin;
+SELECT count(*), count(value) FROM wc_i;
+-- EXPLAIN and dynastore_fdw_get_connections() show what is pending
+EXPLAIN (COSTS OFF) UPDATE wc_i SET value = 'x' WHERE name = 'r4';
+SELECT server_name, pending_writes FROM dynastore_fdw_get_connections();
+-- RETURNING shows the record as it will be
+UPDATE wc_i SET value = 'returned' WHERE name = 'r7' RETURNING name, version, value;
+-- ON CONFLICT DO NOTHING decides on the records as the transaction sees them
+INSERT INTO wc_i (name, value) VALUES ('r3', 'deleted before'), ('r4', 'there'),
+  ('r7', 'mine'), ('r8', 'new') ON CONFLICT DO NOTHING RETURNING name, value;
+COMMIT;
+SELECT server_name, pending_writes FROM dynastore_fdw_get_connections();
+SELECT name, version, value, created FROM wc_i ORDER BY name;
+
+-- what is committed reads in dynastore's shapes, as a single write's does
+\! node "$DDB_TEST_DIR"/ddb.js get wc_other i r7
+\! node "$DDB_TEST_DIR"/ddb.js get wc_other i r2
+\! node "$DDB_TEST_DIR"/ddb.js get wc_other i r3
+ALTER SERVER wc_srv OPTIONS (SET write_mode 'transaction');
+INSERT INTO wc_i (name, value) VALUES ('s7', 'new');
+UPDATE wc_i SET value = 'returned' WHERE name = 's7';
+\! node "$DDB_TEST_DIR"/ddb.js get wc_other i s7
+ALTER SERVER wc_srv OPTIONS (SET write_mode 'commit');
+
+-- a commit cancelled for a conflicting transaction applied nothing: it
+-- goes again under a new token, and applies once
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+\! "$DDB_TEST_DIR"/proxyctl cancel TransactionConflict 2
+BEGIN;
+UPDATE wc_i SET value = 'after two cancels' WHERE name = 'r4';
+COMMIT;
+\! "$DDB_TEST_DIR"/proxyctl txn cancelled
+\! "$DDB_TEST_DIR"/proxyctl txn applied
+SELECT name, version, value FROM wc_i WHERE name = 'r4';
+
+-- the transaction's writes go to one server and user mapping
+CREATE SERVER wc_srv2 FOREIGN DATA WRAPPER dynastore_fdw
+  OPTIONS (endpoint :'endpoint', write_mode 'commit');
+CREATE USER MAPPING FOR CURRENT_USER SERVER wc_srv2
+  OPTIONS (access_key_id :'key_id', secret_access_key :'secret');
+CREATE FOREIGN TABLE wc_i2 (name text, version bigint, value text)
+  SERVER wc_srv2 OPTIONS (table 'wc_other', partition 'i');
+BEGIN;
+UPDATE wc_i SET value = 'one server' WHERE name = 'r4';
+UPDATE wc_i2 SET value = 'another' WHERE name = 'r5';
+ROLLBACK;
+DROP SERVER wc_srv2 CASCADE;
+DROP TABLE wc_keys;
+
 DROP SERVER wc_srv CASCADE;
 \! node "$DDB_TEST_DIR"/ddb.js delete-table wc_items
 \! node "$DDB_TEST_DIR"/ddb.js delete-table wc_other
