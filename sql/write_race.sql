@@ -37,6 +37,14 @@ CREATE FOREIGN TABLE race_churn_txn (name text, version bigint, value text)
 CREATE FOREIGN TABLE race_churn_single (name text, version bigint, value text)
   SERVER race_srv OPTIONS (table 'race_items', partition 'churn_single',
                            write_mode 'single');
+CREATE FOREIGN TABLE race_counters_commit (name text, version bigint, value text)
+  SERVER race_srv OPTIONS (table 'race_items', partition 'counters_commit',
+                           write_mode 'commit');
+CREATE FOREIGN TABLE race_churn_commit (name text, version bigint, value text)
+  SERVER race_srv OPTIONS (table 'race_items', partition 'churn_commit',
+                           write_mode 'commit');
+INSERT INTO race_counters_commit (name, value)
+  SELECT 'c' || i, '0' FROM generate_series(1, 4) i;
 INSERT INTO race_counters_txn (name, value)
   SELECT 'c' || i, '0' FROM generate_series(1, 4) i;
 INSERT INTO race_counters_single (name, value)
@@ -66,15 +74,29 @@ INSERT INTO race_counters_single (name, value)
 \! node "$DDB_TEST_DIR"/race.js churn --table race_churn_single --ddb-table race_items --partition churn_single --seed 4 --log results/write_race.log
 \! "$DDB_TEST_DIR"/proxyctl clear
 
+-- write_mode 'commit': each statement its own transaction, sent at COMMIT
+\! "$DDB_TEST_DIR"/proxyctl drop '*' 0 --probability 0.1 --seed 9
+\! "$DDB_TEST_DIR"/proxyctl lose '*' 0 --probability 0.1 --seed 10
+\! node "$DDB_TEST_DIR"/race.js counters --table race_counters_commit --ddb-table race_items --partition counters_commit --seed 5 --log results/write_race.log
+\! "$DDB_TEST_DIR"/proxyctl clear
+\! "$DDB_TEST_DIR"/proxyctl drop '*' 0 --probability 0.1 --seed 11
+\! "$DDB_TEST_DIR"/proxyctl lose '*' 0 --probability 0.1 --seed 12
+\! node "$DDB_TEST_DIR"/race.js churn --table race_churn_commit --ddb-table race_items --partition churn_commit --seed 6 --log results/write_race.log
+\! "$DDB_TEST_DIR"/proxyctl clear
+
 -- read back through SQL: each counter's value is its version less one, and
 -- every record left from the churn is at version 1
 SELECT 'txn' AS mode, count(*), bool_and(value::int = version - 1) AS in_step,
        sum(value::int) > 0 AS counted FROM race_counters_txn
 UNION ALL
 SELECT 'single', count(*), bool_and(value::int = version - 1),
-       sum(value::int) > 0 FROM race_counters_single;
-SELECT count(*) <= 8 AS at_most_one_a_key, coalesce(bool_and(version = 1), true) AS version_1
-FROM (SELECT version FROM race_churn_txn UNION ALL SELECT version FROM race_churn_single) r;
+       sum(value::int) > 0 FROM race_counters_single
+UNION ALL
+SELECT 'commit', count(*), bool_and(value::int = version - 1),
+       sum(value::int) > 0 FROM race_counters_commit;
+SELECT count(*) <= 12 AS at_most_one_a_key, coalesce(bool_and(version = 1), true) AS version_1
+FROM (SELECT version FROM race_churn_txn UNION ALL SELECT version FROM race_churn_single
+      UNION ALL SELECT version FROM race_churn_commit) r;
 
 DROP SERVER race_srv CASCADE;
 \! node "$DDB_TEST_DIR"/ddb.js delete-table race_items
