@@ -140,6 +140,27 @@ INSERT INTO wc_o (name, value) SELECT 'n' || i, 'v' FROM generate_series(1, 100)
 INSERT INTO wc_o (name, value) VALUES ('one too many', 'v');
 ROLLBACK;
 
+-- and so is the 4 MB one
+BEGIN;
+INSERT INTO wc_o (name, value)
+  SELECT 'big' || i, repeat('x', 390000) FROM generate_series(1, 10) i;
+INSERT INTO wc_o (name, value) VALUES ('big11', repeat('x', 390000));
+ROLLBACK;
+
+-- a PL/pgSQL exception block is a subtransaction: its writes go with it
+BEGIN;
+UPDATE wc_a SET value = 'before the block' WHERE name = 'k2';
+DO $$
+BEGIN
+  UPDATE wc_a SET value = 'inside the block' WHERE name = 'k2';
+  INSERT INTO wc_a (name, value) VALUES ('k2', 'duplicate');
+EXCEPTION WHEN unique_violation THEN
+  RAISE NOTICE 'caught %', SQLSTATE;
+END $$;
+SELECT name, version, value FROM wc_a WHERE name = 'k2';
+COMMIT;
+SELECT name, version, value FROM wc_a WHERE name = 'k2';
+
 -- PREPARE TRANSACTION is refused
 BEGIN;
 UPDATE wc_a SET value = 'prepared?' WHERE name = 'k1';
