@@ -45,6 +45,11 @@ CREATE FOREIGN TABLE race_churn_commit (name text, version bigint, value text)
                            write_mode 'commit');
 INSERT INTO race_counters_commit (name, value)
   SELECT 'c' || i, '0' FROM generate_series(1, 4) i;
+CREATE FOREIGN TABLE race_transfers (name text, version bigint, value text)
+  SERVER race_srv OPTIONS (table 'race_items', partition 'transfers',
+                           write_mode 'commit');
+INSERT INTO race_transfers (name, value)
+  SELECT 'c' || i, '0' FROM generate_series(1, 4) i;
 INSERT INTO race_counters_txn (name, value)
   SELECT 'c' || i, '0' FROM generate_series(1, 4) i;
 INSERT INTO race_counters_single (name, value)
@@ -83,6 +88,11 @@ INSERT INTO race_counters_single (name, value)
 \! "$DDB_TEST_DIR"/proxyctl lose '*' 0 --probability 0.1 --seed 12
 \! node "$DDB_TEST_DIR"/race.js churn --table race_churn_commit --ddb-table race_items --partition churn_commit --seed 6 --log results/write_race.log
 \! "$DDB_TEST_DIR"/proxyctl clear
+-- transfers: two UPDATEs and a COMMIT, whole or not at all
+\! "$DDB_TEST_DIR"/proxyctl drop '*' 0 --probability 0.1 --seed 13
+\! "$DDB_TEST_DIR"/proxyctl lose '*' 0 --probability 0.1 --seed 14
+\! node "$DDB_TEST_DIR"/race.js transfers --table race_transfers --ddb-table race_items --partition transfers --seed 7 --log results/write_race.log
+\! "$DDB_TEST_DIR"/proxyctl clear
 
 -- read back through SQL: each counter's value is its version less one, and
 -- every record left from the churn is at version 1
@@ -94,6 +104,8 @@ SELECT 'single', count(*), bool_and(value::int = version - 1),
 UNION ALL
 SELECT 'commit', count(*), bool_and(value::int = version - 1),
        sum(value::int) > 0 FROM race_counters_commit;
+SELECT count(*), sum(value::int) AS sum_moved, sum(version - 1) % 2 = 0 AS in_pairs
+FROM race_transfers;
 SELECT count(*) <= 12 AS at_most_one_a_key, coalesce(bool_and(version = 1), true) AS version_1
 FROM (SELECT version FROM race_churn_txn UNION ALL SELECT version FROM race_churn_single
       UNION ALL SELECT version FROM race_churn_commit) r;

@@ -60,14 +60,14 @@ const { DynamoDBClient, QueryCommand } = require('@aws-sdk/client-dynamodb');
 
 function usage(msg) {
   process.stderr.write(`race.js: ${msg}\n` +
-    'usage: node race.js counters|churn --table FT --ddb-table T --partition P [--writers N] [--keys N] ' +
+    'usage: node race.js counters|churn|transfers --table FT --ddb-table T --partition P [--writers N] [--keys N] ' +
     '[--ops N] [--seed N] [--tries N] [--log FILE] [--time-limit SECONDS]\n');
   process.exit(2);
 }
 
 const argv = process.argv.slice(2);
 const workload = argv.shift();
-if (workload !== 'counters' && workload !== 'churn') usage('the first argument is counters or churn');
+if (!['counters', 'churn', 'transfers'].includes(workload)) usage('the first argument is counters, churn or transfers');
 const opt = { writers: 6, keys: 4, ops: 40, seed: 1, tries: 50, 'time-limit': 300, identity: 0 };
 while (argv.length) {
   const m = /^--([a-z-]+)$/.exec(argv.shift() || '');
@@ -214,7 +214,7 @@ function unexpected(writer, what, key, r) {
   problems.push(`writer ${writer}: ${what} of ${key}: unexpected ${r.state}${r.rows.length ? ` with rows ${r.rows.join(',')}` : ''}${r.error ? `: ${r.error}` : ''}`);
 }
 
-const keyName = (i) => (workload === 'counters' ? 'c' : 'k') + (i + 1);
+const keyName = (i) => (workload === 'churn' ? 'k' : 'c') + (i + 1);
 
 // counters: per key, the versions successes reported and the unknown outcomes.
 const inc = new Map();
@@ -270,7 +270,79 @@ async function churnWriter(w, session, deadline) {
   }
 }
 
+// transfers (write_mode 'commit'): BEGIN; one counter down by one, another
+// up by one; COMMIT.  Per key, the transfers that touched it and how they
+// ended; the COMMIT's outcome is the transaction's.
+const moved = new Map();
+async function transferWriter(w, session, deadline) {
+  const rnd = mulberry32(opt.seed * 1000 + w);
+  for (let op = 0; op < opt.ops && Date.now() < deadline; op++) {
+    const i = Math.floor(rnd() * opt.keys);
+    const j = (i + 1 + Math.floor(rnd() * (opt.keys - 1))) % opt.keys;
+    const from = keyName(i);
+    const to = keyName(j);
+    for (let attempt = 1; ; attempt++) {
+      let r = await session.run('BEGIN');
+      let ok = r.state === '00000';
+      for (const [key, delta] of [[from, -1], [to, 1]]) {
+        if (!ok) break;
+        r = await session.run(`UPDATE ${opt.table} SET value = (value::int + ${delta})::text WHERE name = '${key}' RETURNING version`);
+        note(w, `transfer-update ${delta}`, key, r);
+        ok = r.state === '00000' && r.rows.length === 1;
+      }
+      if (!ok) {
+        unexpected(w, 'a transfer\'s UPDATE', `${from}->${to}`, r);
+        await session.run('ROLLBACK');
+        break;
+      }
+      r = await session.run('COMMIT');
+      note(w, 'commit', `${from}->${to}`, r);
+      count(`commit ${r.state}`);
+      if (r.state === '00000') {
+        moved.get(from).ok++;
+        moved.get(to).ok++;
+        break;
+      }
+      if (r.state === '40001' && attempt < opt.tries) continue;
+      if (r.state === '40003') {
+        moved.get(from).unknown++;
+        moved.get(to).unknown++;
+        break;
+      }
+      if (r.state !== '40001') unexpected(w, 'COMMIT', `${from}->${to}`, r);
+      break;
+    }
+  }
+}
+
 // ---------------------------------------------------------------- the checks
+
+// Whatever the faults, a transfer applies whole or not at all: the sum of
+// the counters never moves, and each counter's version went up by the
+// transfers that committed (within those of unknown outcome).
+function checkTransfers(before, after) {
+  let sumBefore = 0;
+  let sumAfter = 0;
+  for (let i = 0; i < opt.keys; i++) {
+    const key = keyName(i);
+    const b = before.get(key);
+    const a = after.get(key);
+    const m = moved.get(key);
+    if (!a) { problems.push(`counter ${key} is gone`); continue; }
+    sumBefore += Number(b.value);
+    sumAfter += Number(a.value);
+    const applied = a.version - b.version;
+    log(`${key}: version ${b.version} -> ${a.version}, value ${b.value} -> ${a.value}; ` +
+      `${m.ok} transfers committed, ${m.unknown} unknown`);
+    if (applied < m.ok || applied > m.ok + m.unknown) {
+      problems.push(`${key}: ${applied} transfers applied, but ${m.ok} COMMITs reported success` +
+        (m.unknown ? ` and ${m.unknown} an unknown outcome` : ''));
+    }
+  }
+  if (sumBefore !== sumAfter) {
+    problems.push(`the counters summed to ${sumBefore} before and ${sumAfter} after: a transfer applied in part`);
+  }
+}
 
 function checkCounters(before, after) {
   for (let i = 0; i < opt.keys; i++) {
@@ -364,12 +436,13 @@ async function main() {
   const before = await readPartition();
   for (let i = 0; i < opt.keys; i++) {
     const key = keyName(i);
-    if (workload === 'counters') {
+    if (workload !== 'churn') {
       const b = before.get(key);
       if (!b || b.version === null || !/^\d+$/.test(b.value || '')) {
         throw new Error(`counter ${key} must exist with a version and a whole number as value`);
       }
       inc.set(key, { ok: [], unknown: 0, gaveUp: 0 });
+      moved.set(key, { ok: 0, unknown: 0 });
     } else {
       churn.set(key, { insOk: new Set(), insUnknown: new Set(), delOk: [], delUnknown: 0 });
     }
@@ -386,7 +459,8 @@ async function main() {
   }
   await proxy('POST', '/__proxy/stats/reset');
   const raceStart = Date.now();
-  await Promise.all(sessions.map((s, i) => (workload === 'counters' ? counterWriter : churnWriter)(i + 1, s, deadline)));
+  const writer = { counters: counterWriter, churn: churnWriter, transfers: transferWriter }[workload];
+  await Promise.all(sessions.map((s, i) => writer(i + 1, s, deadline)));
   const raceSecs = (Date.now() - raceStart) / 1000;
   const stats = await proxy('GET', '/__proxy/stats');
   await Promise.all(sessions.map((s) => s.close()));
@@ -394,10 +468,11 @@ async function main() {
 
   const after = await readPartition();
   if (workload === 'counters') checkCounters(before, after);
+  else if (workload === 'transfers') checkTransfers(before, after);
   else checkChurn(after);
 
   // a race without conflicts or faults proves nothing
-  const conflict = workload === 'counters' ? '40001' : 'insert 23505';
+  const conflict = { counters: '40001', transfers: 'commit 40001', churn: 'insert 23505' }[workload];
   if (!tally[conflict]) problems.push(`no statement met a conflict (${conflict}): the writers did not race`);
   const faults = stats.faults || {};
   for (const f of ['drop', 'lose']) if (!faults[f]) problems.push(`the proxy injected no ${f} fault`);
@@ -412,7 +487,11 @@ async function main() {
   for (const p of problems) log(`FAILED: ${p}`);
   flushLog();
 
-  if (workload === 'counters') {
+  if (workload === 'transfers') {
+    console.log(`transfers through ${opt.table}: ${opt.writers} writers, ${opt.keys} counters, ${opt.ops} transactions each`);
+    console.log('  each moves one from a counter to another in two UPDATEs and a COMMIT; the sum never moved, and');
+    console.log('  each counter\'s version went up by its committed transfers (within the unknown outcomes):');
+  } else if (workload === 'counters') {
     console.log(`counters through ${opt.table}: ${opt.writers} writers, ${opt.keys} counters, ${opt.ops} increments each`);
     console.log('  each counter went up by its successful UPDATEs (within the unknown outcomes), each version with it,');
     console.log('  and no two successes reported one version:');
