@@ -659,7 +659,7 @@ send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
 				ereport(ERROR,
 						(errcode(ERRCODE_FDW_ERROR),
 						 errmsg("DynamoDB endpoint does not know TransactWriteItems"),
-						 errdetail("The writes of write_mode 'transaction' go out as TransactWriteItems, which %s refused as an unknown operation; nothing was written.",
+						 errdetail("The writes of write_mode 'transaction' and 'commit' go out as TransactWriteItems, which %s refused as an unknown operation; nothing was written.",
 								   buf->aws.endpoint),
 						 errhint("Emulators such as dynalite have no transactions: set the server option write_mode to 'single', or use DynamoDB or DynamoDB Local.")));
 			else if (strcmp(res->error_type, "TransactionInProgressException") == 0)
