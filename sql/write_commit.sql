@@ -96,9 +96,8 @@ BEGIN;
 UPDATE wc_a SET value = 'mine' WHERE name = 'k1';
 INSERT INTO wc_a (name, value) VALUES ('k7', 'mine too');
 \! node "$DDB_TEST_DIR"/ddb.js dynastore-put wc_items a k1 theirs
-\set VERBOSITY verbose
 COMMIT;
-\set VERBOSITY default
+\echo :LAST_ERROR_SQLSTATE
 SELECT name, version, value FROM wc_a ORDER BY name;
 
 -- a create that meets a record at commit is 23505
@@ -225,6 +224,22 @@ INSERT INTO wc_i (name, value) VALUES ('s7', 'new');
 UPDATE wc_i SET value = 'returned' WHERE name = 's7';
 \! node "$DDB_TEST_DIR"/ddb.js get wc_other i s7
 ALTER SERVER wc_srv OPTIONS (SET write_mode 'commit');
+
+-- an UPDATE that moves a record into an index range shows it there; a
+-- record the transaction expired is no record, to reads and to INSERT; a
+-- read that can match nothing shows nothing
+ALTER FOREIGN TABLE wc_i ADD COLUMN expires timestamptz;
+BEGIN;
+UPDATE wc_i SET created = 'c55' WHERE name = 'r8';
+SELECT name, created FROM wc_i WHERE created BETWEEN 'c5' AND 'c6' ORDER BY created;
+SELECT count(*) FROM wc_i WHERE created BETWEEN 'c5' AND 'c6';
+UPDATE wc_i SET expires = now() - interval '1 hour' WHERE name = 'r5';
+SELECT name FROM wc_i WHERE name IN ('r5', 'r6') ORDER BY name;
+INSERT INTO wc_i (name, value) VALUES ('r5', 'after its expiry');
+SELECT name, version, value, expires FROM wc_i WHERE name = 'r5';
+SELECT name FROM wc_i WHERE name >= 'z' AND name <= 'b';
+ROLLBACK;
+ALTER FOREIGN TABLE wc_i DROP COLUMN expires;
 
 -- a commit cancelled for a conflicting transaction applied nothing: it
 -- goes again under a new token, and applies once

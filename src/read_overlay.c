@@ -24,6 +24,7 @@
 #include "utils/snapmgr.h"
 
 #include "attr_value.h"
+#include "aws_client.h"
 #include "ddb_json.h"
 #include "read_overlay.h"
 #include "txn_writes.h"
@@ -45,12 +46,16 @@ struct DsOverlay
 	int			nlater;
 	int			maxlater;
 	int			pos;
+	bool		none;			/* the read can match no record at all */
+	bool		by_index;		/* an index read: updates move records */
 	bool		finished;		/* DynamoDB's items are all through */
 	MemoryContext cxt;			/* the read's, where kept items live */
 };
 
 static char *item_string(JsonbContainer *item, const char *attribute);
 static bool matches(DsOverlay *ov, JsonbContainer *item);
+static bool moves_in(DsOverlay *ov, const DsTxnView *view);
+static JsonbContainer *fetch_record(DsOverlay *ov, const DdbKey *key);
 static JsonbContainer *as_written(DsOverlay *ov, const DsTxnView *view,
 								  const DdbKey *key, JsonbContainer *item);
 static void keep_later(DsOverlay *ov, JsonbContainer *item);
@@ -76,13 +81,16 @@ ds_overlay_start(DsTableOptions *opts, DdbRead *read, List *hashes,
 	ov->curcid = ActiveSnapshotSet() ? GetActiveSnapshot()->curcid :
 		GetCurrentCommandId(false);
 	ov->op = read->op;
-	ov->hashes = hashes;
+	ov->hashes = list_copy(hashes);
 	if (read->key_conds != NIL && read->op == DDB_QUERY)
 	{
 		ov->hash_attribute = ((DdbKeyCond *) linitial(read->key_conds))->attribute;
 		if (list_length(read->key_conds) > 1)
 			ov->range = lsecond(read->key_conds);
 	}
+	/* a Query with no key condition was found to match nothing */
+	ov->none = (read->op == DDB_QUERY && ov->hash_attribute == NULL);
+	ov->by_index = (read->index != NULL);
 	ov->keys = keys;
 	ov->filters = read->filter_conds;
 	ov->unmet = list_copy(ds_txn_keys(opts->serverid, opts->table,
@@ -160,11 +168,20 @@ ds_overlay_next(DsOverlay *ov)
 												  ov->curcid);
 			JsonbContainer *item;
 
-			/* an update of a record DynamoDB did not return: not here */
-			if (view == NULL || view->final != DS_TXN_ITEM)
+			if (view == NULL || ov->none)
 				continue;
-			item = as_written(ov, view, key, NULL);
-			if (matches(ov, item))
+			if (view->final == DS_TXN_ITEM)
+				item = as_written(ov, view, key, NULL);
+			else if (view->final == DS_TXN_DELTA && moves_in(ov, view))
+			{
+				/* an update that may bring the record into this read */
+				item = fetch_record(ov, key);
+				if (item)
+					item = as_written(ov, view, key, item);
+			}
+			else
+				continue;
+			if (item && matches(ov, item))
 				keep_later(ov, item);
 		}
 		ov->unmet = NIL;
@@ -226,6 +243,44 @@ ds_overlay_check_read(DsTableOptions *opts, const char *relname,
 				 n ? pg_strtoint64(n) : 0);
 }
 
+/*
+ * Could an update have brought a record DynamoDB did not return into this
+ * read?  Through an index, when it changed any attribute (an index key);
+ * through the table's own key, only by changing its expiry.
+ */
+static bool
+moves_in(DsOverlay *ov, const DsTxnView *view)
+{
+	ListCell   *lc;
+
+	if (ov->by_index)
+		return true;
+	foreach(lc, view->attrs)
+		if (strcmp(((DdbAttr *) lfirst(lc))->name, "expires") == 0)
+			return true;
+	return false;
+}
+
+/* The record of key as DynamoDB has it (strongly consistent), or NULL. */
+static JsonbContainer *
+fetch_record(DsOverlay *ov, const DdbKey *key)
+{
+	char	   *body = ddb_write_get(ov->opts->table, key);
+	AwsResponse *res;
+	Jsonb	   *answer;
+	JsonbValue *item;
+
+	CHECK_FOR_INTERRUPTS();
+	res = aws_dynamodb_call(&ov->opts->aws, "GetItem", body, strlen(body),
+							true, NULL, NULL);
+	answer = ddb_json_parse(res->body, "GetItem");
+	item = ddb_json_get(&answer->root, "Item");
+	if (item == NULL || item->type != jbvBinary ||
+		!JsonContainerIsObject(item->val.binary.data))
+		return NULL;
+	return item->val.binary.data;
+}
+
 /* The S value of an item's attribute, or NULL. */
 static char *
 item_string(JsonbContainer *item, const char *attribute)
@@ -272,6 +327,8 @@ matches(DsOverlay *ov, JsonbContainer *item)
 {
 	ListCell   *lc;
 
+	if (ov->none)
+		return false;
 	switch (ov->op)
 	{
 		case DDB_GET_ITEM:

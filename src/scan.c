@@ -120,7 +120,7 @@ struct DsScanState
 };
 
 static void start_reading(DsScanState *st);
-static void start_overlay(DsScanState *st, List *hashes);
+static void start_overlay(DsScanState *st);
 static void fetch_page(DsScanState *st);
 static void fetch_batch_rounds(DsScanState *st);
 static bool next_item(DsScanState *st, JsonbContainer **item);
@@ -402,8 +402,8 @@ ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
 			fill_values(st, item, values, nulls);
 			st->last_item = item;
 			if (st->check_reads)
-				ds_overlay_check_read(st->opts, RelationGetRelationName(st->rel),
-									  item);
+				ds_overlay_check_read(st->opts,
+									  RelationGetRelationName(st->rel), item);
 			return true;
 		}
 		if (st->done)
@@ -414,13 +414,25 @@ ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
 
 /*
  * The overlay of the transaction's own writes for the read starting now
- * (in start_cxt), with what the read asks for.
+ * (in start_cxt), with what the read asks for: a Query's partitions (the
+ * first of them being read), a lookup's keys.
  */
 static void
-start_overlay(DsScanState *st, List *hashes)
+start_overlay(DsScanState *st)
 {
 	MemoryContext oldcxt = MemoryContextSwitchTo(st->start_cxt);
+	List	   *hashes = NIL;
+	ListCell   *lc;
 
+	if (st->read.op == DDB_QUERY && st->read.key_conds != NIL)
+	{
+		DdbKeyCond *first = linitial(st->read.key_conds);
+
+		hashes = list_make1((char *) first->value);
+		foreach(lc, st->hash_values)
+			hashes = lappend(hashes,
+							 (char *) ((DdbKeyCond *) lfirst(lc))->value);
+	}
 	st->overlay = ds_overlay_start(st->opts, &st->read, hashes,
 								   list_copy(st->pending_keys),
 								   st->sort_attribute);
@@ -496,7 +508,7 @@ ds_scan_batch(DsScanState *st, List *names)
 	}
 	MemoryContextSwitchTo(oldcxt);
 	reset_answer_state(st);
-	start_overlay(st, NIL);
+	start_overlay(st);
 	st->started = true;
 	st->done = (st->pending_keys == NIL);
 	st->arrays = NIL;
@@ -845,18 +857,7 @@ start_reading(DsScanState *st)
 	st->arrays = NIL;
 	st->items = NULL;
 	if (!st->read.count_only)
-	{
-		List	   *hashes = NIL;
-		ListCell   *lc;
-
-		if (st->read.op == DDB_QUERY && st->read.key_conds != NIL)
-		{
-			hashes = list_make1((char *) ((DdbKeyCond *) linitial(st->read.key_conds))->value);
-			foreach(lc, st->hash_values)
-				hashes = lappend(hashes, (char *) ((DdbKeyCond *) lfirst(lc))->value);
-		}
-		start_overlay(st, hashes);
-	}
+		start_overlay(st);
 	if (none)
 		st->done = true;
 	else

@@ -497,6 +497,34 @@ merge_deltas(List *first, List *second)
 	return list_concat(out, list_copy(second));
 }
 
+/*
+ * Has the record as the transaction left it expired?  Known when the
+ * transaction wrote its expires (the whole item, or an update of it); an
+ * expired record is no record, to INSERT as to every read.
+ */
+static bool
+view_expired(const DsTxnView *view)
+{
+	ListCell   *lc;
+
+	foreach(lc, view->attrs)
+	{
+		DdbAttr    *a = lfirst(lc);
+		const char *n;
+		char	   *end;
+		double		at;
+
+		if (strcmp(a->name, "expires") != 0 || a->value == NULL)
+			continue;
+		n = strstr(a->value, "\"N\":\"");
+		if (n == NULL)
+			return false;		/* not a number: dynastore ignores it */
+		at = strtod(n + 5, &end);
+		return end != n + 5 && at < (double) attr_now();
+	}
+	return false;
+}
+
 static DdbAttr *
 version_attr(int64 version)
 {
@@ -562,7 +590,8 @@ ds_txn_add(DsTableOptions *opts, const DsWrite *w, const char *table,
 	check_destination(opts, w->relname);
 	rec = find_record(table, &w->key, false, NULL, NULL, NULL);
 	top = rec ? llast(rec->states) : NULL;
-	present = top && top->view.final != DS_TXN_ABSENT;
+	present = top && top->view.final != DS_TXN_ABSENT &&
+		!view_expired(&top->view);
 
 	memset(&view, 0, sizeof(view));
 	switch (w->kind)

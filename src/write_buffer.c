@@ -61,6 +61,7 @@ struct DsWriteBuffer
 	bool		immediate;		/* sent by its caller as it goes (ON
 								 * CONFLICT DO NOTHING), not at the end */
 	const char *what;			/* "statement", or "transaction" at COMMIT */
+	bool		at_commit;		/* a transaction's writes, sent at COMMIT */
 	DsTableOptions *opts;		/* commit mode: where the writes go */
 	AwsConfig	aws;
 	MemoryContext cxt;			/* the buffer's, a child of the statement's */
@@ -123,6 +124,8 @@ static void forget_on_subabort(SubXactEvent event, SubTransactionId mySubid,
 static uint32 seen_hash(const void *key, Size keysize);
 static int	seen_match(const void *key1, const void *key2, Size keysize);
 static char *seen_key(const DsWrite *write, const char *table);
+static DsWrite *keep_for_commit(DsWriteBuffer *buf, const DsWrite *write,
+								const char *table);
 static char *write_body(DsWriteBuffer *buf, const DsWrite *write,
 						const char *table, DdbWriteShape shape);
 static void send_transactions(DsWriteBuffer *buf, DsWrite **writes, int n,
@@ -354,16 +357,9 @@ ds_write_add(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 	{
 		pfree(key);
 		MemoryContextSwitchTo(oldcxt);
+		/* a put again: the transaction keeps the last */
 		if (write->kind == DS_WRITE_PUT && buf->mode == DS_WRITE_COMMIT)
-		{
-			/* a put again: the transaction keeps the last */
-			DsWrite    *copy = palloc(sizeof(DsWrite));
-
-			*copy = *write;
-			copy->outcome = ds_txn_add(buf->opts, write, table,
-									   buf->estate->es_output_cid);
-			return copy;
-		}
+			return keep_for_commit(buf, write, table);
 		if (write->kind == DS_WRITE_PUT && entry->write &&
 			entry->write->kind == DS_WRITE_PUT)
 		{
@@ -376,20 +372,19 @@ ds_write_add(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 		return NULL;
 	}
 
-	MemoryContextSwitchTo(buf->pending_cxt);
-	copy = palloc(sizeof(DsWrite));
-	*copy = *write;
 	if (buf->mode == DS_WRITE_COMMIT)
 	{
 		/* kept by the transaction until COMMIT; nothing to send now */
 		MemoryContextSwitchTo(oldcxt);
-		copy->outcome = ds_txn_add(buf->opts, write, table,
-								   buf->estate->es_output_cid);
 		entry->key = key;
 		entry->write = NULL;
 		buf->total++;
-		return copy;
+		return keep_for_commit(buf, write, table);
 	}
+
+	MemoryContextSwitchTo(buf->pending_cxt);
+	copy = palloc(sizeof(DsWrite));
+	*copy = *write;
 	copy->key.id = pstrdup(write->key.id);
 	copy->key.name = pstrdup(write->key.name);
 	copy->shown.id = pstrdup(write->shown.id);
@@ -409,6 +404,22 @@ ds_write_add(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 
 	entry->key = key;
 	entry->write = copy;
+	return copy;
+}
+
+/*
+ * Commit mode: the transaction takes the write (txn_writes.c); the copy
+ * returned says whether it was kept or, for ON CONFLICT DO NOTHING,
+ * skipped.  In the statement's pending memory, like any other copy.
+ */
+static DsWrite *
+keep_for_commit(DsWriteBuffer *buf, const DsWrite *write, const char *table)
+{
+	DsWrite    *copy = MemoryContextAlloc(buf->pending_cxt, sizeof(DsWrite));
+
+	*copy = *write;
+	copy->outcome = ds_txn_add(buf->opts, write, table,
+							   buf->estate->es_output_cid);
 	return copy;
 }
 
@@ -470,7 +481,7 @@ ds_write_flush(DsWriteBuffer *buf)
 		DsWrite    *w = lfirst(lc);
 
 		/* at COMMIT, puts are actions of the one transaction too */
-		if (w->kind == DS_WRITE_PUT && strcmp(buf->what, "transaction") != 0)
+		if (w->kind == DS_WRITE_PUT && !buf->at_commit)
 			puts[nputs++] = w;
 		else
 			conditional[nconditional++] = w;
@@ -534,6 +545,7 @@ ds_write_send_commit(DsTableOptions *opts, DsWrite **writes, int n)
 	buf.aws = opts->aws;
 	buf.opts = opts;
 	buf.what = "transaction";
+	buf.at_commit = true;
 	for (int i = 0; i < n; i++)
 		buf.pending = lappend(buf.pending, writes[i]);
 	buf.total = n;
