@@ -6,7 +6,8 @@
  * One request fetches a page (up to 1 MB, or page_size items); its answer
  * is parsed once into a context reset at the next page, and each item is
  * converted in a context reset at the next row, so a scan of any size
- * holds one page at a time.
+ * holds one page at a time, and the next one on its way: it is asked for
+ * as soon as the answer naming it has come (read-ahead, send_ahead).
  *
  *-------------------------------------------------------------------------
  */
@@ -1016,6 +1017,7 @@ fetch_scan_segments(DsScanState *st)
 
 	for (i = 0; i < n && i < AWS_MAX_AHEAD && reads_ahead(st); i++)
 	{
+		MemoryContext scan_cxt = MemoryContextGetParent(st->page_cxt);
 		char	   *body;
 
 		if (st->segment_done[i])
@@ -1024,8 +1026,7 @@ fetch_scan_segments(DsScanState *st)
 		st->read.start_key = st->segment_keys[i];
 		body = ddb_json_wire(ddb_request_read(&st->read));
 		st->segment_ahead[i] = aws_ahead_start(&st->opts->aws, "Scan", body,
-											   NULL, &st->stats,
-											   MemoryContextGetParent(st->page_cxt));
+											   NULL, &st->stats, scan_cxt);
 	}
 }
 
