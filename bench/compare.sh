@@ -16,7 +16,12 @@
 #   3. canned answers (50 pages of 1,000 records, served as they are by
 #      test/hostile.js, no DynamoDB) against file_fdw reading the same rows
 #      from a CSV file and a heap table holding them: the backend's CPU for
-#      the value as text, the value as jsonb, every column.
+#      the value as text, the value as jsonb, every column;
+#   4. the same records as a Scan in 8 segments (scan_segments), every
+#      column, each answer held 0 and then SCAN_LATENCY_MS (20) ms by
+#      test/hostile.js: with read-ahead the segments' next pages travel
+#      while the rows of the current ones are made, so that the held runs
+#      take the CPU's time plus one round trip, not one a round.
 # In flight is what the reads allow at best: the pages of a Query come one
 # after the other (each names the next), BatchGetItem rounds are
 # independent.  The wrapper's times are the executor's (EXPLAIN ANALYZE's
@@ -269,12 +274,13 @@ psql_bench >/dev/null <<-EOF || kit_die "could not set up the canned tables"
 	VACUUM ANALYZE h_all, h_text;
 EOF
 
-# canned_session SQL: as session, each run of SQL after the hostile
-# DynamoDB was given the pages again (each answers once).
+# canned_session SQL [RULES]: as session, each run of SQL after the
+# hostile DynamoDB was given the pages again (each answers once), those of
+# RULES (canned-rules.json of the run directory by default).
 canned_session() {
-	local call out i post
+	local call out i post rules=${2:-$KIT_RUN_DIR/canned-rules.json}
 	call=$(exec_call "$1")
-	post="\\! curl -sS -o /dev/null -H 'content-type: application/json' --data-binary @'$KIT_RUN_DIR/canned-rules.json' '$HOSTILE_URL/__hostile/rules'"
+	post="\\! curl -sS -o /dev/null -H 'content-type: application/json' --data-binary @'$rules' '$HOSTILE_URL/__hostile/rules'"
 	out=$( {
 		for ((i = 0; i <= RUNS; i++)); do
 			echo "$post"
@@ -299,6 +305,29 @@ for c in "${CANNED[@]}"; do
 	kit_say "$(printf '%-8s CPU ms: dynastore_fdw %s, file_fdw %s, heap %s (median min max)' "$id" \
 		"$(stats "$KIT_RUN_DIR/canned_${id}_fdw.ms" 2)" "$(stats "$KIT_RUN_DIR/canned_${id}_file.ms" 2)" \
 		"$(stats "$KIT_RUN_DIR/canned_${id}_heap.ms" 2)")"
+done
+
+# --------------------------------------------------------------- 4. segments
+
+SCAN_SEGMENTS=8
+SCAN_LATENCY_MS=20
+SCAN_ROUNDS=$(( (CANNED_PAGES + SCAN_SEGMENTS - 1) / SCAN_SEGMENTS ))
+kit_say "4. a Scan in $SCAN_SEGMENTS segments of canned answers, held 0 and $SCAN_LATENCY_MS ms, $RUNS runs each"
+for d in 0 "$SCAN_LATENCY_MS"; do
+	node "$KIT_REPO/bench/canned.js" "$KIT_RUN_DIR/scan-rules-$d.json" "$KIT_RUN_DIR/scan.csv" \
+		"$CANNED_PAGES" "$CANNED_ITEMS" AKIDBENCHCANNED "$SCAN_SEGMENTS" "$d" || kit_die "canned.js failed"
+	chown postgres: "$KIT_RUN_DIR/scan-rules-$d.json"
+done
+psql_bench >/dev/null <<-EOF || kit_die "could not set up the segmented table"
+	CREATE FOREIGN TABLE c_scan (id text, name text, version bigint, expires timestamptz,
+	                             value jsonb, fields jsonb)
+	  SERVER canned OPTIONS (table 'bench_canned', scan_segments '$SCAN_SEGMENTS');
+EOF
+plan_has "Scan Segments: $SCAN_SEGMENTS" "SELECT * FROM c_scan"
+for d in 0 "$SCAN_LATENCY_MS"; do
+	canned_session "SELECT * FROM c_scan" "$KIT_RUN_DIR/scan-rules-$d.json" >"$KIT_RUN_DIR/scan_$d.ms"
+	kit_say "$(printf 'held %3s ms: ms %s, CPU ms %s (median min max)' "$d" \
+		"$(stats "$KIT_RUN_DIR/scan_$d.ms")" "$(stats "$KIT_RUN_DIR/scan_$d.ms" 2)")"
 done
 
 # --------------------------------------------------------------- the tables
@@ -357,6 +386,21 @@ for c in "${CANNED[@]}"; do
 		"$(fmt_ms $(stats "$KIT_RUN_DIR/canned_${id}_heap.ms" 2))" \
 		"$(fmt_x $(ratio_stats "canned_${id}_fdw" "canned_${id}_file" 2))" \
 		"$(fmt_x $(ratio_stats "canned_${id}_fdw" "canned_${id}_heap" 2))"
+done
+
+echo
+echo "4. a Scan in $SCAN_SEGMENTS segments: the same $CANNED_ROWS records, every column, in $CANNED_PAGES canned pages"
+echo "   ($SCAN_ROUNDS rounds of $SCAN_SEGMENTS), each answer held 0 or $SCAN_LATENCY_MS ms, $RUNS runs; bound: one round trip"
+echo "   + the median at 0 ms; in lock-step a round trip a round would add $((SCAN_ROUNDS * SCAN_LATENCY_MS)) ms"
+printf '%-26s %-20s %-20s %-20s %8s %s\n' "held" "ms" "CPU ms" "ms / CPU" "bound" "x bound"
+read -r scan_zm _ _ < <(stats "$KIT_RUN_DIR/scan_0.ms")
+for d in 0 "$SCAN_LATENCY_MS"; do
+	awk '$2 > 0 { printf "%.6f\n", $1 / $2 }' "$KIT_RUN_DIR/scan_$d.ms" >"$KIT_RUN_DIR/scan_cpu_x.tmp"
+	bound=$(awk -v d="$d" -v z="$scan_zm" 'BEGIN { printf "%.6f", d + z }')
+	awk -v b="$bound" '{ printf "%.6f\n", $1 / b }' "$KIT_RUN_DIR/scan_$d.ms" >"$KIT_RUN_DIR/scan_b_x.tmp"
+	printf '%-26s %-20s %-20s %-20s %8.1f %s\n' "$d ms a request" \
+		"$(fmt_ms $(stats "$KIT_RUN_DIR/scan_$d.ms"))" "$(fmt_ms $(stats "$KIT_RUN_DIR/scan_$d.ms" 2))" \
+		"$(fmt_x $(stats "$KIT_RUN_DIR/scan_cpu_x.tmp"))" "$bound" "$(fmt_x $(stats "$KIT_RUN_DIR/scan_b_x.tmp"))"
 done
 
 echo

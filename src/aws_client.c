@@ -175,7 +175,9 @@ typedef enum DdbCallState
 	DDB_CALL_WAITING,			/* to be (re)sent, not before not_before */
 	DDB_CALL_RUNNING,			/* its transfer is attached */
 	DDB_CALL_DONE,				/* answered; req->response is set */
-	DDB_CALL_FAILED				/* to be raised once nothing is in flight */
+	DDB_CALL_FAILED,			/* to be raised once nothing is in flight */
+	DDB_CALL_ENDED				/* sent ahead: its transfer ended, to be
+								 * judged by aws_ahead_finish */
 } DdbCallState;
 
 typedef struct DdbCall
@@ -207,6 +209,27 @@ struct AwsClient
 	char		errbufs[AWS_MAX_CONCURRENCY][CURL_ERROR_SIZE];
 	long		requests;		/* attempts started */
 	int			open_sockets;
+	struct AwsAhead *ahead[AWS_MAX_AHEAD];	/* requests sent ahead */
+	int			nahead;
+};
+
+/*
+ * A request sent ahead (aws_ahead_start).  Its transfer runs in the
+ * client's multi handle beside those of aws_dynamodb_call_many, which
+ * leaves its pool slot alone and notes when it ends; only aws_ahead_finish
+ * judges it, starts its retries and raises its error, so that all of that
+ * happens in the scan that asked for it, never in another one.
+ */
+struct AwsAhead
+{
+	AwsClient  *client;			/* NULL once forgotten or the client gone */
+	const AwsConfig *cfg;
+	AwsCallStats *stats;
+	MemoryContext cxt;			/* holds all of it */
+	DdbEndpoint *ep;
+	AwsRequest	req;
+	DdbCall		call;
+	MemoryContextCallback forget;	/* drops it with its memory */
 };
 
 static bool ddb_curl_global_done = false;
@@ -226,6 +249,10 @@ static AwsClient *ddb_client(const AwsConfig *cfg);
 static void ddb_curl_ensure(AwsClient *client);
 static CURL *ddb_handle(AwsClient *client, int slot);
 static void ddb_curl_discard(AwsClient *client);
+static void ddb_ahead_send(AwsAhead *ahead);
+static void ddb_ahead_perform(AwsClient *client);
+static bool ddb_ahead_ended(AwsClient *client, CURLMsg *msg);
+static void ddb_ahead_forget(void *arg);
 static curl_socket_t ddb_open_socket_cb(void *clientp, curlsocktype purpose,
 										struct curl_sockaddr *address);
 static int	ddb_close_socket_cb(void *clientp, curl_socket_t item);
@@ -351,6 +378,7 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 			TimestampTz wake = 0;	/* earliest not_before still ahead */
 			bool		busy[AWS_MAX_CONCURRENCY] = {false};
 			int			running = 0;
+			int			ahead_running = 0;
 			int			waiting = 0;
 			CURLMcode	mc;
 			CURLMsg    *msg;
@@ -363,6 +391,15 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 				{
 					busy[calls[i].handle] = true;
 					running++;
+				}
+			}
+			/* requests sent ahead keep their slots */
+			for (int i = 0; i < client->nahead; i++)
+			{
+				if (client->ahead[i]->call.state == DDB_CALL_RUNNING)
+				{
+					busy[client->ahead[i]->call.handle] = true;
+					ahead_running++;
 				}
 			}
 
@@ -381,7 +418,8 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 					waiting++;
 					continue;
 				}
-				if (running >= width)
+				if (running >= width ||
+					running + ahead_running >= AWS_MAX_CONCURRENCY)
 				{
 					waiting++;
 					continue;
@@ -430,7 +468,10 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 					}
 				}
 				if (call == NULL)
+				{
+					(void) ddb_ahead_ended(client, msg);
 					continue;
+				}
 				ddb_finish(call, msg->data.result);
 				if (ddb_judge(cfg, call, max_retries))
 					continue;
@@ -486,6 +527,244 @@ aws_dynamodb_call_many(const AwsConfig *cfg, AwsRequest *requests,
 
 	if (failed != NULL)
 		ddb_raise_failed(cfg, ep, failed);
+}
+
+/*
+ * Send a read ahead; the contract is in aws_client.h.  The region is
+ * checked by the usual call that a NULL sends the caller to.
+ */
+AwsAhead *
+aws_ahead_start(const AwsConfig *cfg, const char *operation,
+				const char *body, const char *const *accepted_errors,
+				AwsCallStats *stats, MemoryContext parent)
+{
+	AwsClient  *client = ddb_client(cfg);
+	MemoryContext cxt;
+	MemoryContext oldcxt;
+	AwsAhead   *ahead;
+
+	if (client->nahead >= AWS_MAX_AHEAD ||
+		cfg->region == NULL || cfg->region[0] == '\0')
+		return NULL;
+	Assert(operation != NULL && strpbrk(operation, "\r\n") == NULL);
+	ddb_curl_ensure(client);
+
+	cxt = AllocSetContextCreate(parent, "dynastore_fdw ahead",
+								ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(cxt);
+	ahead = palloc0(sizeof(AwsAhead));
+	ahead->cxt = cxt;
+	ahead->cfg = cfg;
+	ahead->stats = stats;
+	ahead->forget.func = ddb_ahead_forget;
+	ahead->forget.arg = ahead;
+	MemoryContextRegisterResetCallback(cxt, &ahead->forget);
+	ahead->ep = ddb_parse_endpoint(cfg);
+	ahead->req.operation = pstrdup(operation);
+	ahead->req.body = pstrdup(body);
+	ahead->req.body_len = strlen(body);
+	ahead->req.retry = AWS_RETRY_SAFE;
+	ahead->req.accepted_errors = accepted_errors;
+	ahead->call.req = &ahead->req;
+	ahead->call.state = DDB_CALL_WAITING;
+	ahead->call.handle = -1;
+	ahead->call.client = client;
+
+	/* from here on the client knows it, and the callback unties them */
+	ahead->client = client;
+	client->ahead[client->nahead++] = ahead;
+	ddb_ahead_send(ahead);
+	MemoryContextSwitchTo(oldcxt);
+
+	/* libcurl moves bytes only when asked: let the request leave now */
+	ddb_ahead_perform(client);
+	return ahead;
+}
+
+/* The body a request sent ahead carries. */
+const char *
+aws_ahead_body(const AwsAhead *ahead)
+{
+	return ahead->req.body;
+}
+
+/*
+ * The answer of a request sent ahead; the contract is in aws_client.h.
+ * The attempt that ended while nobody looked is judged now, by the rules
+ * of aws_dynamodb_call_many, and retried or raised as it would be there.
+ */
+AwsResponse *
+aws_ahead_finish(AwsAhead *ahead)
+{
+	DdbCall    *call = &ahead->call;
+	AwsClient  *client = ahead->client;
+	int			max_retries = Max(ahead->cfg->max_retries, 0);
+	MemoryContext oldcxt;
+
+	if (client == NULL)
+		elog(ERROR, "a DynamoDB request sent ahead outlived its client");
+
+	oldcxt = MemoryContextSwitchTo(ahead->cxt);
+	for (;;)
+	{
+		if (call->state == DDB_CALL_ENDED)
+			(void) ddb_judge(ahead->cfg, call, max_retries);
+		if (call->state == DDB_CALL_DONE || call->state == DDB_CALL_FAILED)
+			break;
+		if (call->state == DDB_CALL_WAITING)
+		{
+			/* backing off, as the usual call would: on the latch */
+			ddb_wait_until(call->not_before);
+			ddb_ahead_send(ahead);
+		}
+		ddb_ahead_perform(client);
+		if (call->state == DDB_CALL_RUNNING)
+		{
+			CURLMcode	mc;
+
+			pgstat_report_wait_start(PG_WAIT_EXTENSION);
+			mc = curl_multi_poll(client->multi, NULL, 0, DDB_POLL_MS, NULL);
+			pgstat_report_wait_end();
+			if (mc != CURLM_OK)
+				elog(ERROR, "curl_multi_poll failed: %s",
+					 curl_multi_strerror(mc));
+		}
+		/* Ctrl-C or statement_timeout: the memory's callback drops it */
+		CHECK_FOR_INTERRUPTS();
+	}
+	MemoryContextSwitchTo(oldcxt);
+
+	if (call->state == DDB_CALL_FAILED)
+		ddb_raise_failed(ahead->cfg, ahead->ep, call);
+	return ahead->req.response;
+}
+
+/* Drop a request sent ahead, answered or not, and its memory. */
+void
+aws_ahead_drop(AwsAhead *ahead)
+{
+	if (ahead == NULL)
+		return;
+	ddb_ahead_forget(ahead);
+	MemoryContextDelete(ahead->cxt);
+}
+
+/* Start an attempt of a request sent ahead on a slot no one else uses. */
+static void
+ddb_ahead_send(AwsAhead *ahead)
+{
+	AwsClient  *client = ahead->client;
+	bool		busy[AWS_MAX_CONCURRENCY] = {false};
+	MemoryContext oldcxt;
+	int			slot;
+
+	/* outside aws_dynamodb_call_many, only requests sent ahead run */
+	for (int i = 0; i < client->nahead; i++)
+		if (client->ahead[i]->call.state == DDB_CALL_RUNNING)
+			busy[client->ahead[i]->call.handle] = true;
+	for (slot = 0; busy[slot]; slot++)
+		;
+
+	if (ahead->stats)
+	{
+		ahead->stats->requests++;
+		if (ahead->call.attempts > 0)
+			ahead->stats->retries++;
+	}
+	client->requests++;
+	ddb_curl_ensure(client);
+	oldcxt = MemoryContextSwitchTo(ahead->cxt);
+	ddb_start(ahead->cfg, ahead->ep, &ahead->call, slot);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/* Let a client's requests sent ahead move bytes, without waiting. */
+static void
+ddb_ahead_perform(AwsClient *client)
+{
+	CURLMcode	mc;
+	CURLMsg    *msg;
+	int			still;
+	int			left;
+
+	if (client->multi == NULL)
+		return;
+	mc = curl_multi_perform(client->multi, &still);
+	if (mc != CURLM_OK)
+		elog(ERROR, "curl_multi_perform failed: %s", curl_multi_strerror(mc));
+	while ((msg = curl_multi_info_read(client->multi, &left)) != NULL)
+		if (msg->msg == CURLMSG_DONE)
+			(void) ddb_ahead_ended(client, msg);
+}
+
+/*
+ * Is msg the end of a request sent ahead?  Then note how it went, for
+ * aws_ahead_finish to judge, wherever the loop that read it was.
+ */
+static bool
+ddb_ahead_ended(AwsClient *client, CURLMsg *msg)
+{
+	for (int i = 0; i < client->nahead; i++)
+	{
+		DdbCall    *call = &client->ahead[i]->call;
+
+		if (call->state == DDB_CALL_RUNNING &&
+			client->pool[call->handle] == msg->easy_handle)
+		{
+			ddb_finish(call, msg->data.result);
+			call->state = DDB_CALL_ENDED;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Untie a request sent ahead from its client, cancelling its transfer if
+ * it is still running.  Never raises: it runs as its memory goes, on an
+ * error too.
+ */
+static void
+ddb_ahead_forget(void *arg)
+{
+	AwsAhead   *ahead = (AwsAhead *) arg;
+	AwsClient  *client = ahead->client;
+	DdbCall    *call = &ahead->call;
+
+	if (client == NULL)
+		return;
+	ahead->client = NULL;
+	for (int i = 0; i < client->nahead; i++)
+	{
+		if (client->ahead[i] == ahead)
+		{
+			client->ahead[i] = client->ahead[--client->nahead];
+			break;
+		}
+	}
+
+	if (call->state == DDB_CALL_RUNNING)
+	{
+		int			slot = call->handle;
+
+		ddb_detach(call);
+
+		/*
+		 * A transfer cut short may leave half an answer on its connection:
+		 * the slot's handle goes, and that connection with it.
+		 */
+		if (client->pool[slot])
+		{
+			curl_easy_cleanup(client->pool[slot]);
+			client->pool[slot] = NULL;
+		}
+	}
+	else
+	{
+		curl_slist_free_all(call->headers);
+		call->headers = NULL;
+	}
+	call->state = DDB_CALL_FAILED;
 }
 
 /*
@@ -1103,6 +1382,24 @@ ddb_close_socket_cb(void *clientp, curl_socket_t item)
 static void
 ddb_curl_discard(AwsClient *client)
 {
+	/*
+	 * A request sent ahead loses its transfer with the handles, not to a
+	 * failure of DynamoDB: it is sent again, uncounted, if it is still
+	 * wanted.
+	 */
+	for (int i = 0; i < client->nahead; i++)
+	{
+		DdbCall    *call = &client->ahead[i]->call;
+
+		if (call->state != DDB_CALL_RUNNING)
+			continue;
+		curl_slist_free_all(call->headers);
+		call->headers = NULL;
+		call->handle = -1;
+		call->attempts--;
+		call->not_before = 0;
+		call->state = DDB_CALL_WAITING;
+	}
 	for (int i = 0; i < AWS_MAX_CONCURRENCY; i++)
 	{
 		if (client->pool[i])
@@ -1132,6 +1429,9 @@ aws_client_destroy(AwsClient *client)
 	if (client == NULL)
 		return;
 	ddb_curl_discard(client);
+	for (int i = 0; i < client->nahead; i++)
+		client->ahead[i]->client = NULL;
+	client->nahead = 0;
 	pfree(client);
 }
 

@@ -146,12 +146,45 @@ extern void aws_dynamodb_call_many(const AwsConfig *cfg,
 								   int concurrency, AwsCallStats *stats);
 
 /*
+ * A read sent ahead of its time, so that it travels while the caller works.
+ *
+ * aws_ahead_start sends one request (a read: AWS_RETRY_SAFE) on cfg's
+ * client and returns at once; it returns NULL when the client has
+ * AWS_MAX_AHEAD of them already (send it the usual way then).  Everything
+ * of it, the answer included, lives in a memory context of its own under
+ * parent; resetting or deleting parent drops it like aws_ahead_drop, which
+ * is what happens on an error or a cancel.  Its transfer moves whenever any
+ * call of the client runs, and at aws_ahead_finish, which waits for the
+ * answer with the retries, backoff and errors of aws_dynamodb_call: the
+ * response is valid until aws_ahead_drop, and an error is raised exactly as
+ * aws_dynamodb_call would have raised it.  aws_ahead_body is the body it
+ * sent, for a caller that must check the request is still the one it
+ * needs.  aws_ahead_drop (NULL is fine) cancels a transfer still in flight
+ * and frees it all.
+ */
+typedef struct AwsAhead AwsAhead;
+
+extern AwsAhead *aws_ahead_start(const AwsConfig *cfg, const char *operation,
+								 const char *body,
+								 const char *const *accepted_errors,
+								 AwsCallStats *stats, MemoryContext parent);
+extern const char *aws_ahead_body(const AwsAhead *ahead);
+extern AwsResponse *aws_ahead_finish(AwsAhead *ahead);
+extern void aws_ahead_drop(AwsAhead *ahead);
+
+/* Most requests a client keeps sent ahead at once. */
+#define AWS_MAX_AHEAD			16
+
+/*
  * Wait as aws_dynamodb_call does before retry number retry + 1, for callers
  * that retry on their own (BatchWriteItem's UnprocessedItems).
  */
 extern void aws_backoff_wait(int retry, bool throttled);
 
-/* Most requests aws_dynamodb_call_many keeps in flight at once. */
+/*
+ * Most requests a client has in flight at once: aws_dynamodb_call_many's
+ * and those sent ahead together.
+ */
 #define AWS_MAX_CONCURRENCY		32
 
 /*

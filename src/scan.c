@@ -6,7 +6,8 @@
  * One request fetches a page (up to 1 MB, or page_size items); its answer
  * is parsed once into a context reset at the next page, and each item is
  * converted in a context reset at the next row, so a scan of any size
- * holds one page at a time.
+ * holds one page at a time, and the next one on its way: it is asked for
+ * as soon as the answer naming it has come (read-ahead, send_ahead).
  *
  *-------------------------------------------------------------------------
  */
@@ -37,6 +38,9 @@
 #include "read_overlay.h"
 #include "scan.h"
 #include "txn_writes.h"
+
+/* Errors DynamoDB gives when an index the plan chose is gone. */
+static const char *const index_errors[] = {"ValidationException", NULL};
 
 /*
  * BatchGetItem rounds (of a hundred keys) in flight at once: 1,000 keys
@@ -88,6 +92,19 @@ struct DsScanState
 	char	  **segment_keys;	/* Scan: each segment's next start key */
 	bool	   *segment_done;
 
+	/*
+	 * Read-ahead: the requests that follow the current page, sent as soon
+	 * as the answer naming them came, each in a memory context of its own
+	 * under the scan's (see send_ahead).
+	 */
+	AwsAhead   *ahead;			/* Query, undivided Scan: the next page */
+	AwsAhead   *segment_ahead[AWS_MAX_AHEAD];	/* Scan: a segment's next */
+	AwsAhead   *batch_ahead[DS_BATCH_ROUNDS];	/* BatchGetItem: the next
+												 * rounds */
+	List	   *batch_ahead_keys[DS_BATCH_ROUNDS];	/* their keys, in
+													 * start_cxt */
+	int			nbatch_ahead;
+
 	MemoryContext page_cxt;		/* the current page's answer */
 	MemoryContext parse_cxt;	/* the parser's, kept from page to page */
 	MemoryContext row_cxt;		/* the current row's values */
@@ -123,6 +140,10 @@ static void start_reading(DsScanState *st);
 static void start_overlay(DsScanState *st);
 static void fetch_page(DsScanState *st);
 static void fetch_batch_rounds(DsScanState *st);
+static bool reads_ahead(DsScanState *st);
+static void send_ahead(DsScanState *st);
+static void send_batch_ahead(DsScanState *st);
+static void drop_ahead(DsScanState *st);
 static bool next_item(DsScanState *st, JsonbContainer **item);
 static void fill_values(DsScanState *st, JsonbContainer *item,
 						Datum *values, bool *nulls);
@@ -449,6 +470,8 @@ reset_answer_state(DsScanState *st)
 	st->answer.answered = NULL;
 	st->unprocessed_rounds = 0;
 	st->idle_rounds = 0;
+	/* what was sent ahead was for the last (re)start too */
+	drop_ahead(st);
 }
 
 /* Start again: the values of the conditions may have changed. */
@@ -474,9 +497,15 @@ ds_end_scan(ForeignScanState *node)
 {
 	DsScanState *st = node->fdw_state;
 
-	/* the contexts go with the executor's; nothing to release early */
+	/*
+	 * The contexts go with the executor's; a request sent ahead, which an
+	 * early end (LIMIT) leaves unread, goes now, and its connection with it.
+	 */
 	if (st)
+	{
+		drop_ahead(st);
 		attr_presence_report(st->presence, RelationGetRelationName(st->rel));
+	}
 }
 
 /*
@@ -963,18 +992,32 @@ parse_context(DsScanState *st)
 	return st->parse_cxt;
 }
 
+/*
+ * The answer to the request of st->read: the one sent ahead when it is that
+ * very request, else a call made now.
+ */
 static Jsonb *
 call(DsScanState *st)
 {
-	static const char *const index_errors[] = {"ValidationException", NULL};
 	const char *operation = ddb_operation_name(st->read.op);
 	char	   *body = ddb_json_wire(ddb_request_read(&st->read));
+	AwsAhead   *ahead = st->ahead;
 	AwsResponse *resp;
 	Jsonb	   *answer;
 
-	resp = aws_dynamodb_call(&st->opts->aws, operation, body, strlen(body),
-							 true, st->read.index ? index_errors : NULL,
-							 &st->stats);
+	st->ahead = NULL;
+	if (ahead && strcmp(aws_ahead_body(ahead), body) == 0)
+		resp = aws_ahead_finish(ahead);
+	else
+	{
+		/* never read an answer to another request as this one's */
+		aws_ahead_drop(ahead);
+		ahead = NULL;
+		resp = aws_dynamodb_call(&st->opts->aws, operation, body,
+								 strlen(body), true,
+								 st->read.index ? index_errors : NULL,
+								 &st->stats);
+	}
 
 	/*
 	 * An index the plan chose may be gone since DescribeTable said it was
@@ -995,17 +1038,28 @@ call(DsScanState *st)
 				 errhint("The table's indexes will be read again; run the statement again.")));
 	}
 	answer = ddb_json_parse_in(resp->body, operation, parse_context(st));
-	pfree(resp->body);			/* the parsed form is all we read */
+	/* the parsed form is all we read */
+	if (ahead)
+		aws_ahead_drop(ahead);
+	else
+		pfree(resp->body);
 	return answer;
 }
 
-/* Every unfinished segment of a Scan reads its next page at once. */
+/*
+ * Every unfinished segment of a Scan reads its next page at once: the one
+ * sent ahead, or one sent now.  Then each segment that goes on sends its
+ * next page ahead.
+ */
 static void
 fetch_scan_segments(DsScanState *st)
 {
 	int			n = st->read.total_segments;
 	AwsRequest *reqs = palloc0(sizeof(AwsRequest) * n);
+	AwsAhead  **aheads = palloc0(sizeof(AwsAhead *) * n);
 	int		   *segs = palloc(sizeof(int) * n);
+	int		   *req_of = palloc(sizeof(int) * n);
+	int			nseg = 0;
 	int			nreq = 0;
 	int			i;
 
@@ -1018,23 +1072,42 @@ fetch_scan_segments(DsScanState *st)
 		st->read.segment = i;
 		st->read.start_key = st->segment_keys[i];
 		body = ddb_json_wire(ddb_request_read(&st->read));
+		segs[nseg] = i;
+		if (i < AWS_MAX_AHEAD && st->segment_ahead[i] != NULL)
+		{
+			AwsAhead   *ahead = st->segment_ahead[i];
+
+			st->segment_ahead[i] = NULL;
+			if (strcmp(aws_ahead_body(ahead), body) == 0)
+			{
+				aheads[nseg++] = ahead;
+				continue;
+			}
+			aws_ahead_drop(ahead);
+		}
 		reqs[nreq].operation = "Scan";
 		reqs[nreq].body = body;
 		reqs[nreq].body_len = strlen(body);
 		reqs[nreq].retry = AWS_RETRY_SAFE;
-		segs[nreq++] = i;
+		req_of[nseg++] = nreq++;
 	}
-	aws_dynamodb_call_many(&st->opts->aws, reqs, nreq,
-						   Min(nreq, AWS_MAX_CONCURRENCY), &st->stats);
+	if (nreq > 0)
+		aws_dynamodb_call_many(&st->opts->aws, reqs, nreq,
+							   Min(nreq, AWS_MAX_CONCURRENCY), &st->stats);
 
 	st->done = true;
-	for (i = 0; i < nreq; i++)
+	for (i = 0; i < nseg; i++)
 	{
-		Jsonb	   *answer = ddb_json_parse_in(reqs[i].response->body, "Scan",
+		AwsResponse *resp = aheads[i] ? aws_ahead_finish(aheads[i]) :
+			reqs[req_of[i]].response;
+		Jsonb	   *answer = ddb_json_parse_in(resp->body, "Scan",
 											   parse_context(st));
 		int			seg = segs[i];
 
-		pfree(reqs[i].response->body);
+		if (aheads[i])
+			aws_ahead_drop(aheads[i]);
+		else
+			pfree(resp->body);
 		st->read.segment = seg;
 		take_answer(st, answer);
 		st->segment_keys[seg] = last_key(st, answer);
@@ -1042,59 +1115,200 @@ fetch_scan_segments(DsScanState *st)
 		if (!st->segment_done[seg])
 			st->done = false;
 	}
+
+	for (i = 0; i < n && i < AWS_MAX_AHEAD && reads_ahead(st); i++)
+	{
+		MemoryContext scan_cxt = MemoryContextGetParent(st->page_cxt);
+		char	   *body;
+
+		if (st->segment_done[i])
+			continue;
+		st->read.segment = i;
+		st->read.start_key = st->segment_keys[i];
+		body = ddb_json_wire(ddb_request_read(&st->read));
+		st->segment_ahead[i] = aws_ahead_start(&st->opts->aws, "Scan", body,
+											   NULL, &st->stats, scan_cxt);
+	}
 }
 
 /*
  * The next rounds of a BatchGetItem, a hundred keys each: they do not
  * depend on one another, so up to DS_BATCH_ROUNDS of them are in flight at
  * once, and their answers make the page (at most DS_BATCH_ROUNDS answers of
- * DynamoDB's 16 MB).  Keys DynamoDB left unprocessed go back to the queue,
- * and the next rounds wait a backoff first.  In the page context.
+ * DynamoDB's 16 MB).  The rounds sent ahead with the last page are this
+ * page's; else they are sent now.  Either way, the rounds after them go
+ * out at once too, ahead.  Keys DynamoDB left unprocessed go back to the
+ * queue, and rounds not yet sent wait a backoff first.  In the page
+ * context.
  */
 static void
 fetch_batch_rounds(DsScanState *st)
 {
 	AwsRequest	reqs[DS_BATCH_ROUNDS];
+	AwsAhead   *aheads[DS_BATCH_ROUNDS];
 	List	   *sent[DS_BATCH_ROUNDS];
 	int			nreq = 0;
 	int			i;
 
-	if (st->unprocessed_rounds > 0)
-		aws_backoff_wait(st->unprocessed_rounds - 1, true);
 	memset(reqs, 0, sizeof(reqs));
-	while (nreq < DS_BATCH_ROUNDS && st->pending_keys != NIL)
+	memset(aheads, 0, sizeof(aheads));
+	if (st->nbatch_ahead > 0)
 	{
-		int			n = Min(list_length(st->pending_keys),
-							DDB_MAX_BATCH_GET_KEYS);
-		char	   *body;
-
-		st->read.batch_keys = list_copy_head(st->pending_keys, n);
-		sent[nreq] = st->read.batch_keys;
-		body = ddb_json_wire(ddb_request_read(&st->read));
-		MemoryContextSwitchTo(st->start_cxt);
-		st->pending_keys = list_copy_tail(st->pending_keys, n);
-		MemoryContextSwitchTo(st->page_cxt);
-		reqs[nreq].operation = "BatchGetItem";
-		reqs[nreq].body = body;
-		reqs[nreq].body_len = strlen(body);
-		reqs[nreq].retry = AWS_RETRY_SAFE;
-		nreq++;
+		for (i = 0; i < st->nbatch_ahead; i++)
+		{
+			aheads[i] = st->batch_ahead[i];
+			sent[i] = st->batch_ahead_keys[i];
+			st->batch_ahead[i] = NULL;
+			st->batch_ahead_keys[i] = NIL;
+		}
+		nreq = st->nbatch_ahead;
+		st->nbatch_ahead = 0;
 	}
-	aws_dynamodb_call_many(&st->opts->aws, reqs, nreq, nreq, &st->stats);
+	else
+	{
+		if (st->unprocessed_rounds > 0)
+			aws_backoff_wait(st->unprocessed_rounds - 1, true);
+		while (nreq < DS_BATCH_ROUNDS && st->pending_keys != NIL)
+		{
+			int			n = Min(list_length(st->pending_keys),
+								DDB_MAX_BATCH_GET_KEYS);
+			char	   *body;
+
+			st->read.batch_keys = list_copy_head(st->pending_keys, n);
+			sent[nreq] = st->read.batch_keys;
+			body = ddb_json_wire(ddb_request_read(&st->read));
+			MemoryContextSwitchTo(st->start_cxt);
+			st->pending_keys = list_copy_tail(st->pending_keys, n);
+			MemoryContextSwitchTo(st->page_cxt);
+			reqs[nreq].operation = "BatchGetItem";
+			reqs[nreq].body = body;
+			reqs[nreq].body_len = strlen(body);
+			reqs[nreq].retry = AWS_RETRY_SAFE;
+			nreq++;
+		}
+	}
+	send_batch_ahead(st);
+	if (aheads[0] == NULL)
+		aws_dynamodb_call_many(&st->opts->aws, reqs, nreq, nreq, &st->stats);
 
 	for (i = 0; i < nreq; i++)
 	{
-		Jsonb	   *answer = ddb_json_parse_in(reqs[i].response->body,
-											   "BatchGetItem",
+		AwsResponse *resp = aheads[i] ? aws_ahead_finish(aheads[i]) :
+			reqs[i].response;
+		Jsonb	   *answer = ddb_json_parse_in(resp->body, "BatchGetItem",
 											   parse_context(st));
 
-		pfree(reqs[i].response->body);
+		if (aheads[i])
+			aws_ahead_drop(aheads[i]);
+		else
+			pfree(resp->body);
 		/* each answer is checked against the keys its own request asked */
 		st->read.batch_keys = sent[i];
 		take_answer(st, answer);
 		requeue_unprocessed(st, answer);
 	}
-	st->done = (st->pending_keys == NIL);
+	st->done = (st->pending_keys == NIL && st->nbatch_ahead == 0);
+}
+
+/*
+ * Whether the scan reads ahead.  Not when a pushed LIMIT sized the page
+ * (the next page is seldom wanted; only such a LIMIT makes read.limit
+ * differ from page_size), nor for a count, which makes no rows in between
+ * to overlap with.
+ */
+static bool
+reads_ahead(DsScanState *st)
+{
+	return !st->read.count_only && st->read.limit == st->opts->page_size;
+}
+
+/*
+ * Read ahead: ask for the page that follows the current one of a Query
+ * (the next page of the partition, or the first of the next partition) or
+ * of an undivided Scan as soon as the answer naming it has come, so that
+ * it travels while the rows of this one are made.  At most one page is
+ * asked for ahead of the one being read; call() takes it only if it is
+ * still the very request it would make.
+ */
+static void
+send_ahead(DsScanState *st)
+{
+	const char *operation = ddb_operation_name(st->read.op);
+	char	   *body;
+
+	Assert(st->ahead == NULL);
+	if (st->done || !reads_ahead(st))
+		return;
+	st->read.start_key = st->next_key;
+	body = ddb_json_wire(ddb_request_read(&st->read));
+	st->ahead = aws_ahead_start(&st->opts->aws, operation, body,
+								st->read.index ? index_errors : NULL,
+								&st->stats,
+								MemoryContextGetParent(st->page_cxt));
+}
+
+/*
+ * Send the BatchGetItem rounds after those of the current page, unless
+ * the last answers left keys unprocessed (then the next rounds back off
+ * first).  A round the client has no room for stays in the queue.
+ */
+static void
+send_batch_ahead(DsScanState *st)
+{
+	MemoryContext oldcxt;
+
+	if (st->unprocessed_rounds > 0 || !reads_ahead(st))
+		return;
+	oldcxt = MemoryContextSwitchTo(st->start_cxt);
+	while (st->nbatch_ahead < DS_BATCH_ROUNDS && st->pending_keys != NIL)
+	{
+		int			n = Min(list_length(st->pending_keys),
+							DDB_MAX_BATCH_GET_KEYS);
+		List	   *keys = list_copy_head(st->pending_keys, n);
+		char	   *body;
+		AwsAhead   *ahead;
+
+		st->read.batch_keys = keys;
+		body = ddb_json_wire(ddb_request_read(&st->read));
+		ahead = aws_ahead_start(&st->opts->aws, "BatchGetItem", body, NULL,
+								&st->stats,
+								MemoryContextGetParent(st->page_cxt));
+		pfree(body);
+		if (ahead == NULL)
+		{
+			list_free(keys);
+			break;
+		}
+		st->batch_ahead[st->nbatch_ahead] = ahead;
+		st->batch_ahead_keys[st->nbatch_ahead++] = keys;
+		st->pending_keys = list_copy_tail(st->pending_keys, n);
+	}
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/*
+ * Forget every request sent ahead, answered or not: its memory goes, and
+ * a transfer still running is cut, with its connection.
+ */
+static void
+drop_ahead(DsScanState *st)
+{
+	int			i;
+
+	aws_ahead_drop(st->ahead);
+	st->ahead = NULL;
+	for (i = 0; i < AWS_MAX_AHEAD; i++)
+	{
+		aws_ahead_drop(st->segment_ahead[i]);
+		st->segment_ahead[i] = NULL;
+	}
+	for (i = 0; i < st->nbatch_ahead; i++)
+	{
+		aws_ahead_drop(st->batch_ahead[i]);
+		st->batch_ahead[i] = NULL;
+		st->batch_ahead_keys[i] = NIL;
+	}
+	st->nbatch_ahead = 0;
 }
 
 /*
@@ -1142,6 +1356,7 @@ fetch_page(DsScanState *st)
 			}
 			else if (st->next_key == NULL)
 				st->done = true;
+			send_ahead(st);
 			break;
 
 		case DDB_SCAN:
@@ -1154,6 +1369,7 @@ fetch_page(DsScanState *st)
 				take_answer(st, answer);
 				st->next_key = last_key(st, answer);
 				st->done = (st->next_key == NULL);
+				send_ahead(st);
 			}
 			break;
 	}

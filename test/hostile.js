@@ -10,11 +10,14 @@
 //   POST   /__hostile/rules   {"op":"GetItem"|"*", "table":"T", "key":"AKID",
 //                              "action":"answer"|"badcrc"|"unprocessed",
 //                              "status":200, "body":"<text>", "crc32":"good"|"bad"|"none",
-//                              "count":1 (0 = unlimited), "skip":0}
+//                              "count":1 (0 = unlimited), "skip":0,
+//                              "segment":N, "delay_ms":0}
 //       answer       answer with status and body (x-amz-crc32 right, wrong or absent)
 //       badcrc       forward, and answer upstream's body with a wrong x-amz-crc32
 //       unprocessed  BatchGetItem: answer that every key asked for is unprocessed
-//     "key" matches requests signed with that access key id only.
+//     "key" matches requests signed with that access key id only; "segment"
+//     a Scan of that Segment only.  "delay_ms" holds an answer that long, as
+//     a round trip would (bench/canned.js's segmented Scan).
 //   GET    /__hostile/rules   the rules in force
 //   DELETE /__hostile/rules   remove all rules
 //   GET    /__hostile/count?op=X   plain-text number of requests of op X received ("*" = all)
@@ -83,7 +86,11 @@ function validateRule(r) {
   const skip = r.skip === undefined ? 0 : Number(r.skip);
   if (!Number.isInteger(count) || count < 0) throw new Error('count must be an integer >= 0');
   if (!Number.isInteger(skip) || skip < 0) throw new Error('skip must be an integer >= 0');
-  const rule = { id: nextId++, op: r.op, table: r.table || null, key: r.key || null, action, count, skip };
+  const segment = r.segment === undefined ? null : Number(r.segment);
+  const delay = r.delay_ms === undefined ? 0 : Number(r.delay_ms);
+  if (segment !== null && (!Number.isInteger(segment) || segment < 0)) throw new Error('segment must be an integer >= 0');
+  if (!Number.isFinite(delay) || delay < 0) throw new Error('delay_ms must be a number >= 0');
+  const rule = { id: nextId++, op: r.op, table: r.table || null, key: r.key || null, segment, delay, action, count, skip };
   if (action === 'answer') {
     if (typeof r.body !== 'string') throw new Error('answer needs a body (a string, sent as it is)');
     rule.body = r.body;
@@ -95,11 +102,12 @@ function validateRule(r) {
   return rule;
 }
 
-function takeRule(op, tables, key) {
+function takeRule(op, tables, key, segment) {
   for (const rule of rules) {
     if (rule.op !== '*' && rule.op !== op) continue;
     if (rule.table && !tables.includes(rule.table)) continue;
     if (rule.key && rule.key !== key) continue;
+    if (rule.segment !== null && rule.segment !== segment) continue;
     if (rule.skip > 0) { rule.skip--; continue; }
     if (rule.count > 0 && --rule.count === 0) rules = rules.filter((r) => r !== rule);
     return rule;
@@ -214,7 +222,7 @@ function handle(req, res) {
     const tables = tablesOf(j);
     received[op] = (received[op] || 0) + 1;
     const log = (status, outcome) => logLine({ op, table: tables.join(',') || '-', status, outcome });
-    const rule = takeRule(op, tables, accessKey(req));
+    const rule = takeRule(op, tables, accessKey(req), j && Number.isInteger(j.Segment) ? j.Segment : null);
 
     if (rule === null) return forward(req, res, body, false, log);
     if (rule.action === 'badcrc') return forward(req, res, body, true, log);
@@ -227,6 +235,13 @@ function handle(req, res) {
       }
       send(res, 200, JSON.stringify({ Responses: responses, UnprocessedKeys: unprocessed }), 'good');
       return log(200, 'unprocessed');
+    }
+    if (rule.delay > 0) {
+      return setTimeout(() => {
+        if (req.socket.destroyed) return log('-', `answer:${rule.id}:client-gone`);
+        send(res, rule.status, rule.body, rule.crc32);
+        return log(rule.status, `answer:${rule.id}:delayed`);
+      }, rule.delay);
     }
     send(res, rule.status, rule.body, rule.crc32);
     return log(rule.status, `answer:${rule.id}`);
