@@ -76,7 +76,7 @@ FAILED_WHAT=()
 
 # The reads whose plans depend on the database's default collation run in
 # a "C" database too (as NAME_c): text orders there as DynamoDB orders it.
-C_TOO=(batch_join pushdown random_reads)
+C_TOO=(batch_join commit_random pushdown random_reads)
 
 all_sql=()
 all_specs=()
