@@ -252,6 +252,38 @@ COMMIT;
 \! "$DDB_TEST_DIR"/proxyctl txn applied
 SELECT name, version, value FROM wc_i WHERE name = 'r4';
 
+-- rows locked FOR SHARE are read by the foreign scan, never the batched
+-- join, so each is checked at COMMIT
+CREATE TABLE wc_keys2 (k text COLLATE "C");
+INSERT INTO wc_keys2 VALUES ('r1'), ('r2');
+ANALYZE wc_keys2;
+SET enable_hashjoin = off; SET enable_mergejoin = off;
+BEGIN;
+SELECT k FROM wc_keys2 JOIN wc_i ON name = k ORDER BY k FOR SHARE OF wc_i;
+SELECT server_name, pending_writes FROM dynastore_fdw_get_connections();
+ROLLBACK;
+RESET enable_hashjoin; RESET enable_mergejoin;
+DROP TABLE wc_keys2;
+
+-- COPY in commit mode: kept until COMMIT, unseen by a cursor opened before
+BEGIN;
+DECLARE c CURSOR FOR SELECT name FROM wc_i WHERE name LIKE 'copy%';
+COPY wc_i (name, value) FROM STDIN;
+copy1	from copy
+\.
+SELECT name, value FROM wc_i WHERE name LIKE 'copy%';
+FETCH ALL FROM c;
+COMMIT;
+SELECT name, version, value FROM wc_i WHERE name LIKE 'copy%';
+
+-- a record the transaction keeps a write to cannot be written another way
+BEGIN;
+UPDATE wc_i SET value = 'kept' WHERE name = 'r6';
+SET LOCAL dynastore_fdw.write_at_commit = off;
+ALTER FOREIGN TABLE wc_i OPTIONS (ADD write_mode 'transaction');
+UPDATE wc_i SET value = 'sent now' WHERE name = 'r6';
+ROLLBACK;
+
 -- the transaction's writes go to one server and user mapping
 CREATE SERVER wc_srv2 FOREIGN DATA WRAPPER dynastore_fdw
   OPTIONS (endpoint :'endpoint', write_mode 'commit');

@@ -33,6 +33,7 @@
 #include "optimizer/optimizer.h"
 #include "optimizer/pathnode.h"
 #include "optimizer/paths.h"
+#include "optimizer/prep.h"
 #include "optimizer/restrictinfo.h"
 #include "optimizer/tlist.h"
 #include "parser/parsetree.h"
@@ -236,6 +237,18 @@ add_batch_join_path(PlannerInfo *root, RelOptInfo *joinrel,
 	if (!ds_is_dynastore_rel(innerrel) ||
 		!bms_is_empty(innerrel->lateral_relids))
 		return;
+
+	/*
+	 * Rows locked FOR SHARE or FOR UPDATE are read by the foreign scan,
+	 * which in commit mode makes each a condition of the COMMIT.
+	 */
+	if (innerrel->relid > 0)
+	{
+		PlanRowMark *rc = get_plan_rowmark(root->rowMarks, innerrel->relid);
+
+		if (rc && rc->strength != LCS_NONE)
+			return;
+	}
 	outer = outerrel->cheapest_total_path;
 	if (outer == NULL || outer->param_info != NULL)
 		return;

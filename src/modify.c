@@ -26,6 +26,7 @@
 #include "access/htup_details.h"
 #include "access/sysattr.h"
 #include "access/table.h"
+#include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/defrem.h"
 #include "common/hashfn.h"
@@ -390,6 +391,13 @@ ds_begin_insert(ModifyTableState *mtstate, ResultRelInfo *rinfo)
 		elog(ERROR, "unexpected ON CONFLICT specification: %d",
 			 (int) plan->onConflictAction);
 
+	/*
+	 * COPY runs no ExecutorStart, which would mark its command id used:
+	 * commit mode tags its writes with it, so that cursors opened before
+	 * do not see them.
+	 */
+	if (plan == NULL)
+		mtstate->ps.state->es_output_cid = GetCurrentCommandId(true);
 	rinfo->ri_FdwState = create_modify_state(rinfo, mtstate->ps.state,
 											 CMD_INSERT, NIL, do_nothing);
 }

@@ -29,6 +29,14 @@
 #include "read_overlay.h"
 #include "txn_writes.h"
 
+/* An item kept to be returned once DynamoDB's are through. */
+typedef struct KeptItem
+{
+	Jsonb	   *item;
+	char	   *sort_key;		/* its sort attribute's S value, or NULL */
+	int			seq;			/* the order it came in */
+} KeptItem;
+
 struct DsOverlay
 {
 	DsTableOptions *opts;
@@ -42,7 +50,7 @@ struct DsOverlay
 	List	   *unmet;			/* DdbKey *: written records not met yet */
 	const char *sort_attribute; /* keep every item, sort them at the end */
 	bool		forward;
-	Jsonb	  **later;			/* the items to return after DynamoDB's */
+	KeptItem   *later;			/* the items to return after DynamoDB's */
 	int			nlater;
 	int			maxlater;
 	int			pos;
@@ -55,10 +63,10 @@ struct DsOverlay
 static char *item_string(JsonbContainer *item, const char *attribute);
 static bool matches(DsOverlay *ov, JsonbContainer *item);
 static bool moves_in(DsOverlay *ov, const DsTxnView *view);
-static JsonbContainer *fetch_record(DsOverlay *ov, const DdbKey *key);
 static JsonbContainer *as_written(DsOverlay *ov, const DsTxnView *view,
 								  const DdbKey *key, JsonbContainer *item);
 static void keep_later(DsOverlay *ov, JsonbContainer *item);
+static int	compare_kept(const void *a, const void *b, void *arg);
 
 /*
  * The overlay of a read about to start, or NULL when the transaction keeps
@@ -175,7 +183,7 @@ ds_overlay_next(DsOverlay *ov)
 			else if (view->final == DS_TXN_DELTA && moves_in(ov, view))
 			{
 				/* an update that may bring the record into this read */
-				item = fetch_record(ov, key);
+				item = ds_overlay_fetch(ov->opts, ov->opts->table, key);
 				if (item)
 					item = as_written(ov, view, key, item);
 			}
@@ -185,36 +193,14 @@ ds_overlay_next(DsOverlay *ov)
 				keep_later(ov, item);
 		}
 		ov->unmet = NIL;
+		/* every item of the read was kept: put them in the read's order */
 		if (ov->sort_attribute && ov->nlater > 1)
-		{
-			/* insertion sort: the items of a transaction's tables are few */
-			for (int i = 1; i < ov->nlater; i++)
-			{
-				Jsonb	   *j = ov->later[i];
-				char	   *s = item_string(&j->root, ov->sort_attribute);
-				int			k = i - 1;
-
-				CHECK_FOR_INTERRUPTS();
-				while (k >= 0)
-				{
-					char	   *t = item_string(&ov->later[k]->root,
-												ov->sort_attribute);
-					int			c = (s && t) ? strcmp(t, s) : (t ? -1 : (s ? 1 : 0));
-
-					if (!ov->forward)
-						c = -c;
-					if (c <= 0)
-						break;
-					ov->later[k + 1] = ov->later[k];
-					k--;
-				}
-				ov->later[k + 1] = j;
-			}
-		}
+			qsort_arg(ov->later, ov->nlater, sizeof(KeptItem), compare_kept,
+					  &ov->forward);
 	}
 	if (ov->pos >= ov->nlater)
 		return NULL;
-	return &ov->later[ov->pos++]->root;
+	return &ov->later[ov->pos++].item->root;
 }
 
 /*
@@ -261,17 +247,21 @@ moves_in(DsOverlay *ov, const DsTxnView *view)
 	return false;
 }
 
-/* The record of key as DynamoDB has it (strongly consistent), or NULL. */
-static JsonbContainer *
-fetch_record(DsOverlay *ov, const DdbKey *key)
+/*
+ * table's record of key (UTF-8) as DynamoDB has it, strongly consistent,
+ * or NULL: for records the transaction wrote that a read did not return,
+ * and for ON CONFLICT DO NOTHING in commit mode.
+ */
+JsonbContainer *
+ds_overlay_fetch(DsTableOptions *opts, const char *table, const DdbKey *key)
 {
-	char	   *body = ddb_write_get(ov->opts->table, key);
+	char	   *body = ddb_write_get(table, key);
 	AwsResponse *res;
 	Jsonb	   *answer;
 	JsonbValue *item;
 
 	CHECK_FOR_INTERRUPTS();
-	res = aws_dynamodb_call(&ov->opts->aws, "GetItem", body, strlen(body),
+	res = aws_dynamodb_call(&opts->aws, "GetItem", body, strlen(body),
 							true, NULL, NULL);
 	answer = ddb_json_parse(res->body, "GetItem");
 	item = ddb_json_get(&answer->root, "Item");
@@ -432,21 +422,48 @@ as_written(DsOverlay *ov, const DsTxnView *view, const DdbKey *key,
 	return &ddb_json_parse(text, "a transaction's write")->root;
 }
 
+/*
+ * Items in the order of their sort key (DynamoDB's: bytes; missing last),
+ * ascending when *arg is true; those of one key in the order they came.
+ */
+static int
+compare_kept(const void *a, const void *b, void *arg)
+{
+	const KeptItem *x = a;
+	const KeptItem *y = b;
+	bool		forward = *(bool *) arg;
+	int			c;
+
+	if (x->sort_key && y->sort_key)
+		c = strcmp(x->sort_key, y->sort_key);
+	else
+		c = x->sort_key ? -1 : (y->sort_key ? 1 : 0);
+	if (c != 0)
+		return forward ? c : -c;
+	return x->seq - y->seq;
+}
+
 /* A copy of item, to be returned once DynamoDB's are through. */
 static void
 keep_later(DsOverlay *ov, JsonbContainer *item)
 {
 	MemoryContext oldcxt = MemoryContextSwitchTo(ov->cxt);
 	char	   *text = ddb_json_to_text(item);
+	KeptItem   *kept;
 
 	if (ov->nlater == ov->maxlater)
 	{
 		ov->maxlater = Max(16, ov->maxlater * 2);
 		ov->later = ov->later ?
-			repalloc(ov->later, sizeof(Jsonb *) * ov->maxlater) :
-			palloc(sizeof(Jsonb *) * ov->maxlater);
+			repalloc(ov->later, sizeof(KeptItem) * ov->maxlater) :
+			palloc(sizeof(KeptItem) * ov->maxlater);
 	}
-	ov->later[ov->nlater++] =
-		DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+	kept = &ov->later[ov->nlater];
+	kept->item = DatumGetJsonbP(DirectFunctionCall1(jsonb_in,
+													CStringGetDatum(text)));
+	kept->sort_key = ov->sort_attribute ?
+		item_string(&kept->item->root, ov->sort_attribute) : NULL;
+	kept->seq = ov->nlater++;
+	pfree(text);
 	MemoryContextSwitchTo(oldcxt);
 }

@@ -18,6 +18,7 @@
 #include "utils/jsonb.h"
 
 #include "ddb_request.h"
+#include "ddb_write.h"
 #include "option.h"
 
 typedef struct DsOverlay DsOverlay;
@@ -27,6 +28,8 @@ extern DsOverlay *ds_overlay_start(DsTableOptions *opts, DdbRead *read,
 								   const char *sort_attribute);
 extern JsonbContainer *ds_overlay_item(DsOverlay *ov, JsonbContainer *item);
 extern JsonbContainer *ds_overlay_next(DsOverlay *ov);
+extern JsonbContainer *ds_overlay_fetch(DsTableOptions *opts,
+										const char *table, const DdbKey *key);
 extern void ds_overlay_check_read(DsTableOptions *opts, const char *relname,
 								  JsonbContainer *item);
 

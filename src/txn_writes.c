@@ -40,6 +40,7 @@
 #include "aws_client.h"
 #include "ddb_json.h"
 #include "pg_compat.h"
+#include "read_overlay.h"
 #include "txn_writes.h"
 
 bool		ds_write_at_commit = false;
@@ -393,6 +394,13 @@ find_record(const char *table, const DdbKey *key, bool create,
 	rec->relname = pstrdup(relname);
 	txn_order = lappend(txn_order, rec);
 	MemoryContextSwitchTo(oldcxt);
+	if (list_length(txn_order) == 1)
+	{
+		/* where the transaction's writes go */
+		txn_serverid = opts->serverid;
+		txn_userid = opts->userid;
+		txn_relid = opts->relid;
+	}
 	entry->hkey = rec->hkey;
 	entry->rec = rec;
 	pfree(hkey);
@@ -510,17 +518,17 @@ view_expired(const DsTxnView *view)
 	foreach(lc, view->attrs)
 	{
 		DdbAttr    *a = lfirst(lc);
-		const char *n;
-		char	   *end;
-		double		at;
+		Jsonb	   *av;
+		JsonbValue	v;
 
 		if (strcmp(a->name, "expires") != 0 || a->value == NULL)
 			continue;
-		n = strstr(a->value, "\"N\":\"");
-		if (n == NULL)
-			return false;		/* not a number: dynastore ignores it */
-		at = strtod(n + 5, &end);
-		return end != n + 5 && at < (double) attr_now();
+		/* decided as reads decide it */
+		av = ddb_json_parse(a->value, "a transaction's write");
+		v.type = jbvBinary;
+		v.val.binary.data = &av->root;
+		v.val.binary.len = VARSIZE(av) - VARHDRSZ;
+		return attr_is_expired(&v, attr_now());
 	}
 	return false;
 }
@@ -556,19 +564,10 @@ check_destination(DsTableOptions *opts, const char *relname)
 static bool
 remote_live(DsTableOptions *opts, const char *table, const DdbKey *key)
 {
-	char	   *body = ddb_write_get(table, key);
-	AwsResponse *res;
-	Jsonb	   *answer;
-	JsonbValue *item;
+	JsonbContainer *item = ds_overlay_fetch(opts, table, key);
 
-	res = aws_dynamodb_call(&opts->aws, "GetItem", body, strlen(body), true,
-							NULL, NULL);
-	answer = ddb_json_parse(res->body, "GetItem");
-	item = ddb_json_get(&answer->root, "Item");
-	if (item == NULL || item->type != jbvBinary)
-		return false;
-	return !attr_is_expired(ddb_json_get(item->val.binary.data, "expires"),
-							attr_now());
+	return item && !attr_is_expired(ddb_json_get(item, "expires"),
+									attr_now());
 }
 
 /*
@@ -606,7 +605,7 @@ ds_txn_add(DsTableOptions *opts, const DsWrite *w, const char *table,
 						(errcode(ERRCODE_UNIQUE_VIOLATION),
 						 errmsg("key already exists in foreign table \"%s\"",
 								w->relname),
-						 errdetail("Key (id, name)=(%s, %s) was written by this transaction, which keeps its writes until COMMIT.",
+						 errdetail("Key (id, name)=(%s, %s) exists for this transaction, which read or wrote it and keeps its writes until COMMIT.",
 								   w->shown.id, w->shown.name),
 						 errhint("Use INSERT ... ON CONFLICT DO NOTHING to skip records that exist, or UPDATE to change them.")));
 			}
@@ -660,12 +659,6 @@ ds_txn_add(DsTableOptions *opts, const DsWrite *w, const char *table,
 		rec->first = w->kind;
 		rec->base_has_version = w->has_version;
 		rec->base_version = w->version;
-		if (list_length(txn_order) == 1)
-		{
-			txn_serverid = opts->serverid;
-			txn_userid = opts->userid;
-			txn_relid = opts->relid;
-		}
 	}
 	push_state(rec, &view, w->size, cid);
 	return DS_OUTCOME_APPLIED;
@@ -683,19 +676,13 @@ ds_txn_check(DsTableOptions *opts, const char *relname, const DdbKey *key,
 	TxnRecord  *rec;
 	DsTxnView	view;
 
+	check_destination(opts, relname);
 	if (find_record(opts->table, key, false, NULL, NULL, NULL) != NULL)
 		return;
-	check_destination(opts, relname);
 	rec = find_record(opts->table, key, true, opts, relname, shown);
 	rec->first = DS_WRITE_CHECK;
 	rec->base_has_version = has_version;
 	rec->base_version = version;
-	if (list_length(txn_order) == 1)
-	{
-		txn_serverid = opts->serverid;
-		txn_userid = opts->userid;
-		txn_relid = opts->relid;
-	}
 	memset(&view, 0, sizeof(view));
 	view.final = DS_TXN_UNCHANGED;
 	view.has_version = has_version;
@@ -784,6 +771,18 @@ ds_txn_keys(Oid serverid, const char *table, CommandId curcid)
 			keys = lappend(keys, &rec->key);
 	}
 	return keys;
+}
+
+/*
+ * Does the transaction keep a write to table's record key?  Then no other
+ * write of the record may go out before COMMIT, which would apply first
+ * and then be overwritten.
+ */
+bool
+ds_txn_holds(const char *table, const DdbKey *key)
+{
+	return txn_order != NIL &&
+		find_record(table, key, false, NULL, NULL, NULL) != NULL;
 }
 
 /* Records the transaction will send at COMMIT through server. */

@@ -53,6 +53,7 @@ extern bool ds_txn_touches(Oid serverid, const char *table);
 extern const DsTxnView *ds_txn_lookup(Oid serverid, const char *table,
 									  const DdbKey *key, CommandId curcid);
 extern List *ds_txn_keys(Oid serverid, const char *table, CommandId curcid);
+extern bool ds_txn_holds(const char *table, const DdbKey *key);
 extern int	ds_txn_pending(Oid serverid);
 extern List *ds_txn_merge_attrs(List *base, List *delta);
 

@@ -342,6 +342,14 @@ ds_write_add(DsWriteBuffer *buf, const DsWrite *write, const char *table,
 	DsWrite    *copy;
 
 	*already = false;
+	if (buf->mode != DS_WRITE_COMMIT && ds_txn_holds(table, &write->key))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("cannot write record in foreign table \"%s\" outside commit mode",
+						write->relname),
+				 errdetail("Key (id, name)=(%s, %s) has a write this transaction keeps until COMMIT; a write sent now would be overwritten by it.",
+						   write->shown.id, write->shown.name),
+				 errhint("Write the record through a table in commit mode, or commit first.")));
 	if (buf->sent)
 	{
 		/* the writes of the last flush have been judged by now */
