@@ -151,8 +151,10 @@ txn_xact_callback(XactEvent event, void *arg)
 				ereport(ERROR,
 						(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 						 errmsg("cannot PREPARE a transaction that has writes to a dynastore_fdw foreign table kept until COMMIT"),
-						 errdetail("DynamoDB has no two-phase commit: the %d record(s) written in commit mode can only be sent at COMMIT.",
-								   list_length(txn_order)),
+						 errdetail_plural("DynamoDB has no two-phase commit: the %d record kept in commit mode can only be sent at COMMIT.",
+										  "DynamoDB has no two-phase commit: the %d records kept in commit mode can only be sent at COMMIT.",
+										  list_length(txn_order),
+										  list_length(txn_order)),
 						 errhint("COMMIT the transaction instead, or write with write_mode 'transaction'.")));
 			break;
 		case XACT_EVENT_COMMIT:
@@ -222,8 +224,10 @@ sending_options(void)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("cannot commit writes to DynamoDB whose foreign server was dropped"),
-				 errdetail("The transaction keeps %d record(s) written in commit mode, and the server they go to was dropped in the same transaction; nothing was written.",
-						   list_length(txn_order)),
+				 errdetail_plural("The transaction keeps %d record in commit mode, and the server it goes to was dropped in the same transaction; nothing was written.",
+								  "The transaction keeps %d records in commit mode, and the server they go to was dropped in the same transaction; nothing was written.",
+								  list_length(txn_order),
+								  list_length(txn_order)),
 				 errhint("Drop the server in a transaction of its own.")));
 	return ds_get_server_options(server, txn_userid);
 }
@@ -291,10 +295,6 @@ commit_writes(void)
 					(rec->base_has_version ? rec->base_version : 0);
 				break;
 		}
-		/* a put deleted again: a delete with no condition */
-		if (cond == DDB_IF_ANY && effect == DDB_DO_CHECK)
-			effect = DDB_DO_DELETE;
-
 		w->kind = rec->first;
 		w->relname = rec->relname;
 		w->table = rec->table;

@@ -545,6 +545,7 @@ void
 ds_write_send_commit(DsTableOptions *opts, DsWrite **writes, int n)
 {
 	DsWriteBuffer buf;
+	size_t		bytes = 0;
 
 	memset(&buf, 0, sizeof(buf));
 	buf.mode = DS_WRITE_TRANSACTION;
@@ -555,7 +556,15 @@ ds_write_send_commit(DsTableOptions *opts, DsWrite **writes, int n)
 	buf.what = "transaction";
 	buf.at_commit = true;
 	for (int i = 0; i < n; i++)
+	{
+		bytes += writes[i]->size;
 		buf.pending = lappend(buf.pending, writes[i]);
+	}
+
+	/* one TransactWriteItems, or the COMMIT would apply in parts */
+	if (n > DDB_MAX_TRANSACT_ACTIONS || bytes > DDB_MAX_TRANSACT_BYTES)
+		elog(ERROR, "a transaction's writes exceed one TransactWriteItems: %d actions, %zu bytes",
+			 n, bytes);
 	buf.total = n;
 	buf.seen = NULL;
 	ds_write_flush(&buf);
@@ -778,6 +787,8 @@ send_requests(DsWriteBuffer *buf, AwsRequest *reqs, int nreqs, int *weights,
 				in_flight += weights[r];
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_STATEMENT_COMPLETION_UNKNOWN),
+				 buf->at_commit ?
+				 errmsg("COMMIT was cancelled while the transaction's writes were being sent") :
 				 errmsg("statement was cancelled while its writes were being sent"),
 				 errdetail_plural("The cancel came while the write of %ld record was in flight (\"%s\"); it may or may not have been applied.",
 								  "The cancel came while the writes of %ld records were in flight (\"%s\"); they may or may not have been applied.",
