@@ -453,12 +453,12 @@ push_state(TxnRecord *rec, DsTxnView *view, size_t size, CommandId cid)
 }
 
 /*
- * The attributes of base with delta applied: an attribute of delta
- * replaces base's of the same name, or is added; one with no value
- * removes it.  Returns a new list; the DdbAttrs are shared.
+ * base's attributes that delta does not name, then delta's: those with a
+ * value only (an item with delta applied), or all (two updates as one,
+ * removals kept).  Returns a new list; the DdbAttrs are shared.
  */
-List *
-ds_txn_merge_attrs(List *base, List *delta)
+static List *
+merge(List *base, List *delta, bool keep_removals)
 {
 	List	   *out = NIL;
 	ListCell   *lc;
@@ -478,31 +478,17 @@ ds_txn_merge_attrs(List *base, List *delta)
 	{
 		DdbAttr    *d = lfirst(dc);
 
-		if (d->value != NULL)
+		if (d->value != NULL || keep_removals)
 			out = lappend(out, d);
 	}
 	return out;
 }
 
-/* The same list, keeping removals: two updates' attributes as one. */
-static List *
-merge_deltas(List *first, List *second)
+/* The attributes of an item with an update's (delta) applied. */
+List *
+ds_txn_merge_attrs(List *base, List *delta)
 {
-	List	   *out = NIL;
-	ListCell   *lc;
-	ListCell   *dc;
-
-	foreach(lc, first)
-	{
-		DdbAttr    *a = lfirst(lc);
-		bool		replaced = false;
-
-		foreach(dc, second)
-			replaced |= strcmp(((DdbAttr *) lfirst(dc))->name, a->name) == 0;
-		if (!replaced)
-			out = lappend(out, a);
-	}
-	return list_concat(out, list_copy(second));
+	return merge(base, delta, false);
 }
 
 /*
@@ -644,7 +630,7 @@ ds_txn_add(DsTableOptions *opts, const DsWrite *w, const char *table,
 			else
 			{
 				view.final = DS_TXN_DELTA;
-				view.attrs = top ? merge_deltas(top->view.attrs, w->attrs) :
+				view.attrs = top ? merge(top->view.attrs, w->attrs, true) :
 					w->attrs;
 			}
 			break;
