@@ -57,6 +57,11 @@ struct DsOverlay
 	bool		none;			/* the read can match no record at all */
 	bool		by_index;		/* an index read: updates move records */
 	bool		finished;		/* DynamoDB's items are all through */
+	bool		prepared;		/* ordered: the records to merge are known */
+	List	   *taken;			/* ordered: DdbKey * of the records merged
+								 * from the transaction's, not DynamoDB's */
+	JsonbContainer *stash;		/* ordered: DynamoDB's item, held back while
+								 * the transaction's that sort first go */
 	MemoryContext cxt;			/* the read's, where kept items live */
 };
 
@@ -67,6 +72,9 @@ static JsonbContainer *as_written(DsOverlay *ov, const DsTxnView *view,
 								  const DdbKey *key, JsonbContainer *item);
 static void keep_later(DsOverlay *ov, JsonbContainer *item);
 static int	compare_kept(const void *a, const void *b, void *arg);
+static void prepare_ordered(DsOverlay *ov);
+static bool sorts_before(DsOverlay *ov, KeptItem *kept, JsonbContainer *item);
+static bool sets(const DsTxnView *view, const char *attribute);
 
 /*
  * The overlay of a read about to start, or NULL when the transaction keeps
@@ -112,8 +120,9 @@ ds_overlay_start(DsTableOptions *opts, DdbRead *read, List *hashes,
 /*
  * An item DynamoDB returned, as the transaction sees it: the same item,
  * the record as the transaction changed it, or NULL when the transaction
- * deleted it, moved it out of what the read asks for, or when it is kept
- * to be returned in order later.
+ * deleted it or moved it out of what the read asks for.  In an ordered
+ * read, one of the transaction's records that sorts before it may come
+ * first, the item held back (ds_overlay_ready).
  */
 JsonbContainer *
 ds_overlay_item(DsOverlay *ov, JsonbContainer *item)
@@ -124,10 +133,20 @@ ds_overlay_item(DsOverlay *ov, JsonbContainer *item)
 	const DsTxnView *view;
 	ListCell   *lc;
 
+	if (ov->sort_attribute && !ov->prepared)
+		prepare_ordered(ov);
 	if (id && name)
 	{
 		key.id = pg_server_to_any(id, strlen(id), PG_UTF8);
 		key.name = pg_server_to_any(name, strlen(name), PG_UTF8);
+		/* a record merged in order from the transaction's: not here */
+		foreach(lc, ov->taken)
+		{
+			DdbKey	   *k = lfirst(lc);
+
+			if (strcmp(k->id, key.id) == 0 && strcmp(k->name, key.name) == 0)
+				return NULL;
+		}
 		foreach(lc, ov->unmet)
 		{
 			DdbKey	   *k = lfirst(lc);
@@ -147,12 +166,100 @@ ds_overlay_item(DsOverlay *ov, JsonbContainer *item)
 				return NULL;
 		}
 	}
-	if (ov->sort_attribute)
+	if (ov->sort_attribute && ov->pos < ov->nlater &&
+		sorts_before(ov, &ov->later[ov->pos], item))
 	{
-		keep_later(ov, item);
-		return NULL;
+		/* the transaction's records that sort first go first */
+		ov->stash = item;
+		return &ov->later[ov->pos++].item->root;
 	}
 	return item;
+}
+
+/*
+ * Ordered reads: the item to return before reading on, if any: one of
+ * the transaction's records that sorts before DynamoDB's held-back item,
+ * or that item.  NULL when DynamoDB's next item is due.
+ */
+JsonbContainer *
+ds_overlay_ready(DsOverlay *ov)
+{
+	JsonbContainer *item = ov->stash;
+
+	if (item == NULL)
+		return NULL;
+	if (ov->pos < ov->nlater && sorts_before(ov, &ov->later[ov->pos], item))
+		return &ov->later[ov->pos++].item->root;
+	ov->stash = NULL;
+	return item;
+}
+
+/*
+ * Ordered reads: before DynamoDB's first item, the transaction's records
+ * that may be in the read with another sort key than DynamoDB has (created,
+ * or updated in a way that can move them), as the transaction has them and
+ * sorted; they are merged into DynamoDB's items, which come in order.
+ */
+static void
+prepare_ordered(DsOverlay *ov)
+{
+	MemoryContext oldcxt = MemoryContextSwitchTo(ov->cxt);
+	ListCell   *lc;
+
+	ov->prepared = true;
+	foreach(lc, ov->unmet)
+	{
+		DdbKey	   *key = lfirst(lc);
+		const DsTxnView *view = ds_txn_lookup(ov->opts->serverid,
+											  ov->opts->table, key,
+											  ov->curcid);
+		JsonbContainer *item = NULL;
+
+		if (view == NULL || ov->none)
+			continue;
+		if (view->final == DS_TXN_ITEM)
+			item = as_written(ov, view, key, NULL);
+		else if (view->final == DS_TXN_DELTA &&
+				 (moves_in(ov, view) || sets(view, ov->sort_attribute)))
+		{
+			item = ds_overlay_fetch(ov->opts, ov->opts->table, key);
+			if (item)
+				item = as_written(ov, view, key, item);
+		}
+		else
+			continue;
+		ov->taken = lappend(ov->taken, key);
+		ov->unmet = foreach_delete_current(ov->unmet, lc);
+		if (item && matches(ov, item))
+			keep_later(ov, item);
+	}
+	if (ov->nlater > 1)
+		qsort_arg(ov->later, ov->nlater, sizeof(KeptItem), compare_kept,
+				  &ov->forward);
+	MemoryContextSwitchTo(oldcxt);
+}
+
+/* Does the kept item sort before DynamoDB's item in the read's order? */
+static bool
+sorts_before(DsOverlay *ov, KeptItem *kept, JsonbContainer *item)
+{
+	KeptItem	other;
+
+	other.sort_key = item_string(item, ov->sort_attribute);
+	other.seq = kept->seq;		/* of one key, DynamoDB's first */
+	return compare_kept(kept, &other, &ov->forward) < 0;
+}
+
+/* Does the update set or remove attribute? */
+static bool
+sets(const DsTxnView *view, const char *attribute)
+{
+	ListCell   *lc;
+
+	foreach(lc, view->attrs)
+		if (strcmp(((DdbAttr *) lfirst(lc))->name, attribute) == 0)
+			return true;
+	return false;
 }
 
 /*
@@ -163,6 +270,13 @@ ds_overlay_item(DsOverlay *ov, JsonbContainer *item)
 JsonbContainer *
 ds_overlay_next(DsOverlay *ov)
 {
+	if (ov->sort_attribute)
+	{
+		/* the rest of the transaction's, which sort after DynamoDB's */
+		if (!ov->prepared)
+			prepare_ordered(ov);
+		ov->finished = true;
+	}
 	if (!ov->finished)
 	{
 		ListCell   *lc;
@@ -193,10 +307,6 @@ ds_overlay_next(DsOverlay *ov)
 				keep_later(ov, item);
 		}
 		ov->unmet = NIL;
-		/* every item of the read was kept: put them in the read's order */
-		if (ov->sort_attribute && ov->nlater > 1)
-			qsort_arg(ov->later, ov->nlater, sizeof(KeptItem), compare_kept,
-					  &ov->forward);
 	}
 	if (ov->pos >= ov->nlater)
 		return NULL;

@@ -8,7 +8,8 @@
  * hidden, one it changed is shown changed (and tested again against what
  * the read asked for), and records it created that DynamoDB does not have
  * come after DynamoDB's.  When the plan relies on the order of a Query,
- * every item is kept and sorted before the first is returned.
+ * the transaction's records that may sort elsewhere than DynamoDB has them
+ * are sorted first and merged into DynamoDB's items, which come in order.
  *
  *-------------------------------------------------------------------------
  */
@@ -27,6 +28,7 @@ extern DsOverlay *ds_overlay_start(DsTableOptions *opts, DdbRead *read,
 								   List *hashes, List *keys,
 								   const char *sort_attribute);
 extern JsonbContainer *ds_overlay_item(DsOverlay *ov, JsonbContainer *item);
+extern JsonbContainer *ds_overlay_ready(DsOverlay *ov);
 extern JsonbContainer *ds_overlay_next(DsOverlay *ov);
 extern JsonbContainer *ds_overlay_fetch(DsTableOptions *opts,
 										const char *table, const DdbKey *key);

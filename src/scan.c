@@ -397,8 +397,11 @@ ds_scan_next(DsScanState *st, Datum *values, bool *nulls)
 
 		CHECK_FOR_INTERRUPTS();
 
-		found = next_item(st, &item);
-		if (found && st->overlay)
+		/* an ordered read may hold an item back for the transaction's */
+		item = st->overlay ? ds_overlay_ready(st->overlay) : NULL;
+		if (item)
+			found = true;
+		else if ((found = next_item(st, &item)) && st->overlay)
 		{
 			MemoryContext oldcxt = MemoryContextSwitchTo(st->page_cxt);
 
