@@ -118,6 +118,33 @@ COMMIT;
 \! "$DDB_TEST_DIR"/proxyctl txn replayed
 SELECT id, name, version, value FROM wc_all WHERE name IN ('k6', 'k1') ORDER BY id, name;
 
+-- COMMIT with a writer in the gap.  The first attempt is dropped before
+-- DynamoDB sees it; while the resend is held, dynastore changes k6: the
+-- resend's condition fails, 40001, and only dynastore's change is there.
+\! "$DDB_TEST_DIR"/proxyctl drop TransactWriteItems
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 4 1
+BEGIN;
+UPDATE wc_a SET value = 'dropped, then too late' WHERE name = 'k6';
+\! (sleep 0.3; node "$DDB_TEST_DIR"/ddb.js dynastore-put wc_items a k6 'dynastore in the gap') >/dev/null 2>&1 &
+COMMIT;
+\echo :LAST_ERROR_SQLSTATE
+\! "$DDB_TEST_DIR"/proxyctl clear
+SELECT name, version, value FROM wc_a WHERE name = 'k6';
+-- The COMMIT applies and its answer is lost; dynastore changes k6 before
+-- the resend, which is answered from the token: COMMIT succeeds and both
+-- changes count, once each.
+\! "$DDB_TEST_DIR"/proxyctl stats-reset
+\! "$DDB_TEST_DIR"/proxyctl lose TransactWriteItems
+\! "$DDB_TEST_DIR"/proxyctl hold TransactWriteItems 4 1
+BEGIN;
+UPDATE wc_a SET value = 'applied, answer lost' WHERE name = 'k6';
+\! (sleep 0.3; node "$DDB_TEST_DIR"/ddb.js dynastore-put wc_items a k6 'dynastore after it') >/dev/null 2>&1 &
+COMMIT;
+\! "$DDB_TEST_DIR"/proxyctl clear
+\! "$DDB_TEST_DIR"/proxyctl txn applied
+\! "$DDB_TEST_DIR"/proxyctl txn replayed
+SELECT name, version, value FROM wc_a WHERE name = 'k6';
+
 -- no answer at all: 40003, nothing said to be written
 \! "$DDB_TEST_DIR"/proxyctl drop TransactWriteItems 0
 BEGIN;
