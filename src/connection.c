@@ -57,6 +57,8 @@ typedef struct DsConnection
 static HTAB *ds_connections = NULL;
 static List *ds_retired = NIL;	/* DsConnection * copies, in TopMemoryContext */
 
+static bool close_connections(Oid serverid);
+
 static void ds_connections_init(void);
 static Oid	mapping_user(UserMapping *mapping);
 static void ds_connection_make(DsConnection *entry, DsTableOptions *opts,
@@ -402,33 +404,30 @@ dynastore_fdw_disconnect(PG_FUNCTION_ARGS)
 {
 	char	   *servername = text_to_cstring(PG_GETARG_TEXT_PP(0));
 	ForeignServer *server = GetForeignServerByName(servername, false);
-	HASH_SEQ_STATUS scan;
-	DsConnection *entry;
-	bool		closed = false;
 
-	if (ds_connections == NULL)
-		PG_RETURN_BOOL(false);
-	hash_seq_init(&scan, ds_connections);
-	while ((entry = hash_seq_search(&scan)) != NULL)
-	{
-		if (entry->cxt != NULL && entry->serverid == server->serverid)
-			closed |= ds_connection_close(entry);
-	}
-	PG_RETURN_BOOL(closed);
+	PG_RETURN_BOOL(close_connections(server->serverid));
 }
 
 /* dynastore_fdw_disconnect_all(): the same for every server. */
 Datum
 dynastore_fdw_disconnect_all(PG_FUNCTION_ARGS)
 {
+	PG_RETURN_BOOL(close_connections(InvalidOid));
+}
+
+/* Close the clients of serverid, or of every server; true if any was. */
+static bool
+close_connections(Oid serverid)
+{
 	HASH_SEQ_STATUS scan;
 	DsConnection *entry;
 	bool		closed = false;
 
 	if (ds_connections == NULL)
-		PG_RETURN_BOOL(false);
+		return false;
 	hash_seq_init(&scan, ds_connections);
 	while ((entry = hash_seq_search(&scan)) != NULL)
-		closed |= ds_connection_close(entry);
-	PG_RETURN_BOOL(closed);
+		if (!OidIsValid(serverid) || entry->serverid == serverid)
+			closed |= ds_connection_close(entry);
+	return closed;
 }

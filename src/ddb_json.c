@@ -331,6 +331,48 @@ fast_sort_pairs(JsonbValue *object)
 	object->val.object.nPairs = kept;
 }
 
+/*
+ * Past an object's or array's opening: true, past the closing too, when it
+ * is empty.
+ */
+static bool
+fast_empty(FastJson *fj, char close)
+{
+	fj->p++;
+	fast_skip_space(fj);
+	if (fj->p < fj->end && *fj->p == close)
+	{
+		fj->p++;
+		return true;
+	}
+	return false;
+}
+
+/* Room for member n of *members, cap of size bytes: doubled up to the limit. */
+static bool
+fast_room(void **members, int *cap, int n, Size size)
+{
+	if (n < *cap)
+		return true;
+	*cap *= 2;
+	if (*cap > FAST_MAX_MEMBERS)
+		return false;
+	*members = repalloc(*members, size * *cap);
+	return true;
+}
+
+/* After a member: a comma (more follow) or close (*done); else invalid. */
+static bool
+fast_after_member(FastJson *fj, char close, bool *done)
+{
+	fast_skip_space(fj);
+	if (fj->p >= fj->end || (*fj->p != ',' && *fj->p != close))
+		return false;
+	*done = (*fj->p == close);
+	fj->p++;
+	return true;
+}
+
 /* The members of an object, fj->p at its opening brace. */
 static bool
 fast_object(FastJson *fj, JsonbValue *v)
@@ -338,47 +380,26 @@ fast_object(FastJson *fj, JsonbValue *v)
 	int			cap = 4;
 	int			n = 0;
 	JsonbPair  *pairs = palloc(sizeof(JsonbPair) * cap);
+	bool		done = fast_empty(fj, '}');
 
-	fj->p++;
-	fast_skip_space(fj);
-	if (fj->p < fj->end && *fj->p == '}')
-		fj->p++;
-	else
+	while (!done)
 	{
-		for (;;)
-		{
-			if (n >= cap)
-			{
-				cap *= 2;
-				if (cap > FAST_MAX_MEMBERS)
-					return false;
-				pairs = repalloc(pairs, sizeof(JsonbPair) * cap);
-			}
-			fast_skip_space(fj);
-			if (fj->p >= fj->end || *fj->p != '"' ||
-				!fast_string(fj, &pairs[n].key))
-				return false;
-			fast_skip_space(fj);
-			if (fj->p >= fj->end || *fj->p != ':')
-				return false;
-			fj->p++;
-			if (!fast_value(fj, &pairs[n].value))
-				return false;
-			pairs[n].order = n;
-			n++;
-			fast_skip_space(fj);
-			if (fj->p < fj->end && *fj->p == ',')
-			{
-				fj->p++;
-				continue;
-			}
-			if (fj->p < fj->end && *fj->p == '}')
-			{
-				fj->p++;
-				break;
-			}
+		if (!fast_room((void **) &pairs, &cap, n, sizeof(JsonbPair)))
 			return false;
-		}
+		fast_skip_space(fj);
+		if (fj->p >= fj->end || *fj->p != '"' ||
+			!fast_string(fj, &pairs[n].key))
+			return false;
+		fast_skip_space(fj);
+		if (fj->p >= fj->end || *fj->p != ':')
+			return false;
+		fj->p++;
+		if (!fast_value(fj, &pairs[n].value))
+			return false;
+		pairs[n].order = n;
+		n++;
+		if (!fast_after_member(fj, '}', &done))
+			return false;
 	}
 	v->type = jbvObject;
 	v->val.object.pairs = pairs;
@@ -394,37 +415,14 @@ fast_array(FastJson *fj, JsonbValue *v)
 	int			cap = 4;
 	int			n = 0;
 	JsonbValue *elems = palloc(sizeof(JsonbValue) * cap);
+	bool		done = fast_empty(fj, ']');
 
-	fj->p++;
-	fast_skip_space(fj);
-	if (fj->p < fj->end && *fj->p == ']')
-		fj->p++;
-	else
+	while (!done)
 	{
-		for (;;)
-		{
-			if (n >= cap)
-			{
-				cap *= 2;
-				if (cap > FAST_MAX_MEMBERS)
-					return false;
-				elems = repalloc(elems, sizeof(JsonbValue) * cap);
-			}
-			if (!fast_value(fj, &elems[n++]))
-				return false;
-			fast_skip_space(fj);
-			if (fj->p < fj->end && *fj->p == ',')
-			{
-				fj->p++;
-				continue;
-			}
-			if (fj->p < fj->end && *fj->p == ']')
-			{
-				fj->p++;
-				break;
-			}
+		if (!fast_room((void **) &elems, &cap, n, sizeof(JsonbValue)) ||
+			!fast_value(fj, &elems[n++]) ||
+			!fast_after_member(fj, ']', &done))
 			return false;
-		}
 	}
 	v->type = jbvArray;
 	v->val.array.elems = elems;

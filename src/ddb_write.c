@@ -28,6 +28,23 @@
 #include "ddb_json.h"
 #include "ddb_write.h"
 
+/*
+ * The conditions of dynastore's writes, once for the single writes and the
+ * merged actions of commit mode: no live record (INSERT); the version read
+ * and not expired (UPDATE); the version read (DELETE); and, for records
+ * with no version, that they still have none.
+ */
+#define COND_ABSENT \
+	"attribute_not_exists(#n) OR #e < :now" \
+	" OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))"
+#define COND_LIVE_VERSION \
+	"#v = :v AND (attribute_not_exists(#e) OR #e >= :now)"
+#define COND_LIVE_NO_VERSION \
+	"attribute_exists(#n) AND attribute_not_exists(#v)" \
+	" AND (attribute_not_exists(#e) OR #e >= :now)"
+#define COND_VERSION	"#v = :v"
+#define COND_NO_VERSION "attribute_exists(#n) AND attribute_not_exists(#v)"
+
 static void append_key(StringInfo buf, const DdbKey *key);
 static void append_string_av(StringInfo buf, const char *value);
 static void append_condition_values(StringInfo buf, bool has_version,
@@ -140,8 +157,7 @@ ddb_write_create(const char *table, const char *item, int64 now,
 	ddb_json_string(&buf, table);
 	appendStringInfo(&buf, ",\"Item\":%s", item);
 	appendStringInfoString(&buf,
-						   ",\"ConditionExpression\":\"attribute_not_exists(#n) OR #e < :now"
-						   " OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))\""
+						   ",\"ConditionExpression\":\"" COND_ABSENT "\""
 						   ",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#e\":\"expires\"}");
 	appendStringInfo(&buf,
 					 ",\"ExpressionAttributeValues\":{\":now\":{\"N\":\"" INT64_FORMAT "\"},"
@@ -236,10 +252,8 @@ ddb_write_update(const char *table, const DdbKey *key, List *attrs,
 	ddb_json_string(&buf, expr.data);
 
 	appendStringInfoString(&buf, ",\"ConditionExpression\":");
-	ddb_json_string(&buf, has_version ?
-					"#v = :v AND (attribute_not_exists(#e) OR #e >= :now)" :
-					"attribute_exists(#n) AND attribute_not_exists(#v)"
-					" AND (attribute_not_exists(#e) OR #e >= :now)");
+	ddb_json_string(&buf, has_version ? COND_LIVE_VERSION :
+					COND_LIVE_NO_VERSION);
 
 	appendStringInfoString(&buf, ",\"ExpressionAttributeNames\":{"
 						   "\"#v\":\"version\",\"#e\":\"expires\"");
@@ -288,13 +302,13 @@ ddb_write_delete(const char *table, const DdbKey *key, bool has_version,
 	append_key(&buf, key);
 	if (has_version)
 		appendStringInfo(&buf,
-						 ",\"ConditionExpression\":\"#v = :v\""
+						 ",\"ConditionExpression\":\"" COND_VERSION "\""
 						 ",\"ExpressionAttributeNames\":{\"#v\":\"version\"}"
 						 ",\"ExpressionAttributeValues\":{\":v\":{\"N\":\"" INT64_FORMAT "\"}}",
 						 version);
 	else
 		appendStringInfoString(&buf,
-							   ",\"ConditionExpression\":\"attribute_exists(#n) AND attribute_not_exists(#v)\""
+							   ",\"ConditionExpression\":\"" COND_NO_VERSION "\""
 							   ",\"ExpressionAttributeNames\":{\"#n\":\"name\",\"#v\":\"version\"}");
 	return finish_write(&buf, "Delete", shape);
 }
@@ -370,24 +384,19 @@ ddb_write_action(const char *table, const DdbKey *key, DdbCondition cond,
 		case DDB_IF_ANY:
 			break;
 		case DDB_IF_ABSENT:
-			expr = "attribute_not_exists(#n) OR #e < :now"
-				" OR (attribute_exists(#e) AND NOT attribute_type(#e, :num))";
+			expr = COND_ABSENT;
 			appendStringInfoString(&names, ",\"#n\":\"name\",\"#e\":\"expires\"");
 			appendStringInfo(&values, ",\":now\":{\"N\":\"" INT64_FORMAT "\"},"
 							 "\":num\":{\"S\":\"N\"}", now);
 			break;
 		case DDB_IF_LIVE_VERSION:
-			expr = has_version ?
-				"#v = :v AND (attribute_not_exists(#e) OR #e >= :now)" :
-				"attribute_exists(#n) AND attribute_not_exists(#v)"
-				" AND (attribute_not_exists(#e) OR #e >= :now)";
+			expr = has_version ? COND_LIVE_VERSION : COND_LIVE_NO_VERSION;
 			appendStringInfoString(&names, ",\"#e\":\"expires\"");
 			appendStringInfo(&values, ",\":now\":{\"N\":\"" INT64_FORMAT "\"}",
 							 now);
 			break;
 		case DDB_IF_VERSION:
-			expr = has_version ? "#v = :v" :
-				"attribute_exists(#n) AND attribute_not_exists(#v)";
+			expr = has_version ? COND_VERSION : COND_NO_VERSION;
 			break;
 	}
 	if (cond == DDB_IF_LIVE_VERSION || cond == DDB_IF_VERSION)

@@ -73,6 +73,10 @@ static JsonbContainer *as_written(DsOverlay *ov, const DsTxnView *view,
 static void keep_later(DsOverlay *ov, JsonbContainer *item);
 static int	compare_kept(const void *a, const void *b, void *arg);
 static void prepare_ordered(DsOverlay *ov);
+static bool item_key(JsonbContainer *item, DdbKey *key, DdbKey *shown);
+static DdbKey *find_key(List *keys, const DdbKey *key);
+static bool written_record(DsOverlay *ov, const DdbKey *key,
+						   JsonbContainer **item);
 static bool sorts_before(DsOverlay *ov, KeptItem *kept, JsonbContainer *item);
 static bool sets(const DsTxnView *view, const char *attribute);
 
@@ -127,36 +131,18 @@ ds_overlay_start(DsTableOptions *opts, DdbRead *read, List *hashes,
 JsonbContainer *
 ds_overlay_item(DsOverlay *ov, JsonbContainer *item)
 {
-	char	   *id = item_string(item, "id");
-	char	   *name = item_string(item, "name");
 	DdbKey		key;
+	DdbKey		shown;
 	const DsTxnView *view;
-	ListCell   *lc;
 
 	if (ov->sort_attribute && !ov->prepared)
 		prepare_ordered(ov);
-	if (id && name)
+	if (item_key(item, &key, &shown))
 	{
-		key.id = pg_server_to_any(id, strlen(id), PG_UTF8);
-		key.name = pg_server_to_any(name, strlen(name), PG_UTF8);
 		/* a record merged in order from the transaction's: not here */
-		foreach(lc, ov->taken)
-		{
-			DdbKey	   *k = lfirst(lc);
-
-			if (strcmp(k->id, key.id) == 0 && strcmp(k->name, key.name) == 0)
-				return NULL;
-		}
-		foreach(lc, ov->unmet)
-		{
-			DdbKey	   *k = lfirst(lc);
-
-			if (strcmp(k->id, key.id) == 0 && strcmp(k->name, key.name) == 0)
-			{
-				ov->unmet = foreach_delete_current(ov->unmet, lc);
-				break;
-			}
-		}
+		if (find_key(ov->taken, &key))
+			return NULL;
+		ov->unmet = list_delete_ptr(ov->unmet, find_key(ov->unmet, &key));
 		view = ds_txn_lookup(ov->opts->serverid, ov->opts->table, &key,
 							 ov->curcid);
 		if (view)
@@ -209,28 +195,13 @@ prepare_ordered(DsOverlay *ov)
 	ov->prepared = true;
 	foreach(lc, ov->unmet)
 	{
-		DdbKey	   *key = lfirst(lc);
-		const DsTxnView *view = ds_txn_lookup(ov->opts->serverid,
-											  ov->opts->table, key,
-											  ov->curcid);
-		JsonbContainer *item = NULL;
+		JsonbContainer *item;
 
-		if (view == NULL || ov->none)
+		if (!written_record(ov, lfirst(lc), &item))
 			continue;
-		if (view->final == DS_TXN_ITEM)
-			item = as_written(ov, view, key, NULL);
-		else if (view->final == DS_TXN_DELTA &&
-				 (moves_in(ov, view) || sets(view, ov->sort_attribute)))
-		{
-			item = ds_overlay_fetch(ov->opts, ov->opts->table, key);
-			if (item)
-				item = as_written(ov, view, key, item);
-		}
-		else
-			continue;
-		ov->taken = lappend(ov->taken, key);
+		ov->taken = lappend(ov->taken, lfirst(lc));
 		ov->unmet = foreach_delete_current(ov->unmet, lc);
-		if (item && matches(ov, item))
+		if (item)
 			keep_later(ov, item);
 	}
 	if (ov->nlater > 1)
@@ -284,26 +255,9 @@ ds_overlay_next(DsOverlay *ov)
 		ov->finished = true;
 		foreach(lc, ov->unmet)
 		{
-			DdbKey	   *key = lfirst(lc);
-			const DsTxnView *view = ds_txn_lookup(ov->opts->serverid,
-												  ov->opts->table, key,
-												  ov->curcid);
 			JsonbContainer *item;
 
-			if (view == NULL || ov->none)
-				continue;
-			if (view->final == DS_TXN_ITEM)
-				item = as_written(ov, view, key, NULL);
-			else if (view->final == DS_TXN_DELTA && moves_in(ov, view))
-			{
-				/* an update that may bring the record into this read */
-				item = ds_overlay_fetch(ov->opts, ov->opts->table, key);
-				if (item)
-					item = as_written(ov, view, key, item);
-			}
-			else
-				continue;
-			if (item && matches(ov, item))
+			if (written_record(ov, lfirst(lc), &item) && item)
 				keep_later(ov, item);
 		}
 		ov->unmet = NIL;
@@ -321,20 +275,14 @@ void
 ds_overlay_check_read(DsTableOptions *opts, const char *relname,
 					  JsonbContainer *item)
 {
-	char	   *id = item_string(item, "id");
-	char	   *name = item_string(item, "name");
 	JsonbValue *version = ddb_json_get(item, "version");
 	char	   *n = version && version->type == jbvBinary ?
 		ddb_json_get_string(version->val.binary.data, "N") : NULL;
 	DdbKey		key;
 	DdbKey		shown;
 
-	if (id == NULL || name == NULL)
+	if (!item_key(item, &key, &shown))
 		return;
-	shown.id = id;
-	shown.name = name;
-	key.id = pg_server_to_any(id, strlen(id), PG_UTF8);
-	key.name = pg_server_to_any(name, strlen(name), PG_UTF8);
 	ds_txn_check(opts, relname, &key, &shown, n != NULL,
 				 n ? pg_strtoint64(n) : 0);
 }
@@ -379,6 +327,68 @@ ds_overlay_fetch(DsTableOptions *opts, const char *table, const DdbKey *key)
 		!JsonContainerIsObject(item->val.binary.data))
 		return NULL;
 	return item->val.binary.data;
+}
+
+/* An item's key, in UTF-8 and as shown; false when it has none. */
+static bool
+item_key(JsonbContainer *item, DdbKey *key, DdbKey *shown)
+{
+	shown->id = item_string(item, "id");
+	shown->name = item_string(item, "name");
+	if (shown->id == NULL || shown->name == NULL)
+		return false;
+	key->id = pg_server_to_any(shown->id, strlen(shown->id), PG_UTF8);
+	key->name = pg_server_to_any(shown->name, strlen(shown->name), PG_UTF8);
+	return true;
+}
+
+/* The DdbKey of keys equal to key, or NULL. */
+static DdbKey *
+find_key(List *keys, const DdbKey *key)
+{
+	ListCell   *lc;
+
+	foreach(lc, keys)
+	{
+		DdbKey	   *k = lfirst(lc);
+
+		if (strcmp(k->id, key->id) == 0 && strcmp(k->name, key->name) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+/*
+ * A record DynamoDB's answer may not hold rightly, as the transaction has
+ * it: true when the transaction decides it (created, or updated in a way
+ * that can move it into the read or, in an ordered read, along it), with
+ * *item the record if the read asks for it, else NULL.  An update's record
+ * is fetched from DynamoDB (strongly consistent) and the update applied.
+ */
+static bool
+written_record(DsOverlay *ov, const DdbKey *key, JsonbContainer **item)
+{
+	const DsTxnView *view = ds_txn_lookup(ov->opts->serverid,
+										  ov->opts->table, key, ov->curcid);
+
+	*item = NULL;
+	if (view == NULL || ov->none)
+		return false;
+	if (view->final == DS_TXN_ITEM)
+		*item = as_written(ov, view, key, NULL);
+	else if (view->final == DS_TXN_DELTA &&
+			 (moves_in(ov, view) ||
+			  (ov->sort_attribute && sets(view, ov->sort_attribute))))
+	{
+		*item = ds_overlay_fetch(ov->opts, ov->opts->table, key);
+		if (*item)
+			*item = as_written(ov, view, key, *item);
+	}
+	else
+		return false;
+	if (*item && !matches(ov, *item))
+		*item = NULL;
+	return true;
 }
 
 /* The S value of an item's attribute, or NULL. */

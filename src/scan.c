@@ -138,6 +138,7 @@ struct DsScanState
 
 static void start_reading(DsScanState *st);
 static void start_overlay(DsScanState *st);
+static char *segment_request(DsScanState *st, int i);
 static void fetch_page(DsScanState *st);
 static void fetch_batch_rounds(DsScanState *st);
 static bool reads_ahead(DsScanState *st);
@@ -1049,6 +1050,15 @@ call(DsScanState *st)
 	return answer;
 }
 
+/* The request of Scan segment i, from where the segment stands. */
+static char *
+segment_request(DsScanState *st, int i)
+{
+	st->read.segment = i;
+	st->read.start_key = st->segment_keys[i];
+	return ddb_json_wire(ddb_request_read(&st->read));
+}
+
 /*
  * Every unfinished segment of a Scan reads its next page at once: the one
  * sent ahead, or one sent now.  Then each segment that goes on sends its
@@ -1072,9 +1082,7 @@ fetch_scan_segments(DsScanState *st)
 
 		if (st->segment_done[i])
 			continue;
-		st->read.segment = i;
-		st->read.start_key = st->segment_keys[i];
-		body = ddb_json_wire(ddb_request_read(&st->read));
+		body = segment_request(st, i);
 		segs[nseg] = i;
 		if (i < AWS_MAX_AHEAD && st->segment_ahead[i] != NULL)
 		{
@@ -1126,9 +1134,7 @@ fetch_scan_segments(DsScanState *st)
 
 		if (st->segment_done[i])
 			continue;
-		st->read.segment = i;
-		st->read.start_key = st->segment_keys[i];
-		body = ddb_json_wire(ddb_request_read(&st->read));
+		body = segment_request(st, i);
 		st->segment_ahead[i] = aws_ahead_start(&st->opts->aws, "Scan", body,
 											   NULL, &st->stats, scan_cxt);
 	}
